@@ -1,0 +1,173 @@
+import { awscdk, javascript, JsonFile, TextFile } from 'projen';
+
+const CDK_VERSION = '2.276.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-sagemaker-platform',
+  description: 'Secure-by-default AWS CDK constructs for an Amazon SageMaker ML platform: VPC-only Studio, per-user isolation, KMS everywhere, Feature Store, Pipelines, HyperPod and inference.',
+  author: 'cdk-sagemaker-platform developers',
+  authorAddress: 'cdk-sagemaker-platform@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk-sagemaker-platform/cdk-sagemaker-platform.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'aws-cdk', 'sagemaker', 'ml-platform', 'security', 'cdk-nag'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  projenrcTsOptions: {
+    // keeps the top level to the files the project promises (no projenrc/ folder)
+    projenCodeDir: '.projen/rc',
+  },
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.3',
+  minNodeVersion: '20.0.0',
+
+  // jsii libraries we build on are peers, so consumers control their versions
+  peerDeps: [
+    'cdk-nag@^3.0.2',
+    '@aws-cdk/aws-sagemaker-alpha@2.159.1-alpha.0',
+  ],
+  devDeps: [
+    'cdk-nag@3.0.2',
+    '@aws-cdk/aws-sagemaker-alpha@2.159.1-alpha.0',
+    // the 3.x CLI rejects aws-cdk-lib 2.276 cloud assemblies
+    'aws-cdk@~2.1148.0',
+    'tsx@^4.23.0',
+    'esbuild@^0.28.0',
+    'ajv@^8.20.0',
+    // AGPL: tests only, never shipped
+    '@cloud-copilot/iam-simulate@^0.1.173',
+    'aws-sdk-client-mock@^4.1.0',
+    '@types/aws-lambda@^8.10.0',
+    '@aws-sdk/client-sagemaker@^3.1142.0',
+    '@aws-sdk/client-ec2@^3.1142.0',
+    '@aws-sdk/client-efs@^3.1141.0',
+    '@aws-sdk/client-service-catalog@^3.1079.0',
+    '@aws-sdk/client-application-auto-scaling@^3.1141.0',
+  ],
+
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+  docgen: true,
+  stability: 'experimental',
+
+  publishToPypi: {
+    distName: 'cdk-sagemaker-platform',
+    module: 'cdk_sagemaker_platform',
+  },
+
+  eslintOptions: {
+    dirs: ['src', 'lambda'],
+    devdirs: ['test', 'examples', '.projenrc.ts'],
+  },
+  gitignore: ['cdk.out', '.bench', '.venv-py', 'dist'],
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      collectCoverageFrom: ['src/**/*.ts', 'lambda/**/*.ts'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/src/private/handlers/'],
+      // two cores in CI: one worker per core
+      maxWorkers: 2,
+      testTimeout: 60_000,
+    },
+  },
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    // the Node.js 24 runtime ships AWS SDK v3: keep it out of the bundle
+    bundlingOptions: { externals: ['@aws-sdk/*'], sourcemap: false },
+  },
+  lambdaAutoDiscover: false,
+});
+
+// ---------------------------------------------------------------------------
+// Custom-resource handlers: one folder per handler under lambda/, bundled at build time.
+// The generated constructs live in src/private/handlers and are never exported.
+// ---------------------------------------------------------------------------
+const handlers: Array<{ entry: string; name: string }> = [];
+for (const h of handlers) {
+  new awscdk.LambdaFunction(project, {
+    entrypoint: h.entry,
+    constructFile: `src/private/handlers/${h.name}-function.ts`,
+    constructName: `${h.name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('')}Function`,
+    cdkDeps: project.cdkDeps,
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    bundlingOptions: { externals: ['@aws-sdk/*'], sourcemap: false },
+  });
+}
+
+new JsonFile(project, 'lambda/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { rootDir: '.', noEmit: true, types: ['node'] },
+    include: ['**/*.ts'],
+  },
+});
+
+new JsonFile(project, 'examples/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { rootDir: '..', noEmit: true },
+    include: ['**/*.ts', '../src/**/*.ts'],
+  },
+});
+
+// ---------------------------------------------------------------------------
+// The example app that `npx cdk synth` runs: every example stack, no credentials.
+// ---------------------------------------------------------------------------
+new JsonFile(project, 'cdk.json', {
+  obj: {
+    // tsx transpiles without type-checking: the build type-checks, synth stays fast
+    app: 'node --import tsx examples/app.ts',
+    output: 'cdk.out',
+    watch: { include: ['src/**', 'examples/**'] },
+    context: {
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+    },
+  },
+});
+
+project.addTask('bench', {
+  description: 'Synth wall time of each example against an empty aws-cdk-lib app; template sizes per stack',
+  exec: 'tsx test/bench/bench.ts',
+});
+
+project.addTask('synth:examples', {
+  description: 'Synthesize every example stack (no credentials needed)',
+  exec: 'npx cdk synth --quiet',
+});
+
+// Python: pacmak's own Python build pip-installs pinned tools from PyPI; build the wheel from
+// the generated sources with locally available setuptools instead.
+const pythonTask = project.tasks.tryFind('package:python');
+if (pythonTask) {
+  pythonTask.reset('jsii-pacmak -v --target python --code-only');
+  pythonTask.exec('bash .projen/package-python.sh');
+}
+
+// `build` packages JavaScript only, so it needs nothing but Node.js and npm; `package-all` adds Python.
+project.tasks.tryFind('package')?.reset();
+project.tasks.tryFind('package')?.spawn(project.tasks.tryFind('package:js')!);
+
+new TextFile(project, '.projen/package-python.sh', {
+  lines: [
+    '#!/usr/bin/env bash',
+    '# Builds the Python wheel from the sources jsii-pacmak generated (--code-only), offline.',
+    'set -euo pipefail',
+    'src=dist/python/_generated',
+    '[ -d "$src" ] || src=$(find dist -maxdepth 3 -name setup.py -printf "%h\\n" | head -n 1)',
+    'venv=.venv-py',
+    '[ -x "$venv/bin/python" ] || python3 -m venv "$venv"',
+    'wheels=$(ls -d /opt/pypi-more/files /opt/pypi/files 2>/dev/null | sed "s/^/--find-links /" | tr "\\n" " ")',
+    '"$venv/bin/pip" install -q --no-index $wheels "setuptools==80.9.0" wheel || true',
+    'mkdir -p dist/python',
+    '"$venv/bin/pip" wheel --no-build-isolation --no-deps -w dist/python "$src"',
+    'ls dist/python/*.whl',
+  ],
+});
+
+project.synth();
