@@ -88,7 +88,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Custom-resource handlers: one folder per handler under lambda/, bundled at build time.
 // The generated constructs live in src/private/handlers and are never exported.
 // ---------------------------------------------------------------------------
-const handlers: Array<{ entry: string; name: string }> = [];
+const handlers: Array<{ entry: string; name: string }> = [
+  // studio
+  { entry: 'lambda/domain-teardown/on-event.lambda.ts', name: 'domain-teardown-on-event' },
+  { entry: 'lambda/domain-teardown/is-complete.lambda.ts', name: 'domain-teardown-is-complete' },
+  { entry: 'lambda/projects-enabler/index.lambda.ts', name: 'projects-enabler' },
+  // feature store
+  { entry: 'lambda/feature-group-guard/index.lambda.ts', name: 'feature-group-guard' },
+  { entry: 'lambda/feature-metadata/index.lambda.ts', name: 'feature-metadata' },
+  // pipelines
+  { entry: 'lambda/pipeline-starter/index.lambda.ts', name: 'pipeline-starter' },
+  // inference
+  { entry: 'lambda/scaling-guard/index.lambda.ts', name: 'scaling-guard' },
+];
 for (const h of handlers) {
   new awscdk.LambdaFunction(project, {
     entrypoint: h.entry,

@@ -10,6 +10,7 @@ import { IConstruct } from 'constructs';
  * it is here; the review report lists them all.
  */
 export const ACKNOWLEDGMENTS = {
+  // ----- security -----
   /** The bucket that receives S3 server access logs cannot usefully log to itself. */
   ACCESS_LOG_BUCKET_NOT_LOGGED: {
     findings: [
@@ -41,6 +42,22 @@ export const ACKNOWLEDGMENTS = {
     reason: 'Cross-Region replication copies regulated data out of its Region and doubles storage cost, so it is a '
       + 'data-residency decision for the data owner. Versioning, RETAIN and KMS protect the data in its Region.',
   },
+
+  // ----- network (entries of the network module go below this line) -----
+
+  // ----- custom-resources (entries of the custom-resources module go below this line) -----
+
+  // ----- studio (entries of the studio module go below this line) -----
+
+  // ----- feature-store (entries of the feature-store module go below this line) -----
+
+  // ----- pipelines (entries of the pipelines module go below this line) -----
+
+  // ----- training (entries of the training module go below this line) -----
+
+  // ----- inference (entries of the inference module go below this line) -----
+
+  // ----- platform (entries of the platform module go below this line) -----
 } as const;
 
 /** The name of an acknowledgment in {@link ACKNOWLEDGMENTS}. */
@@ -50,14 +67,21 @@ export type AcknowledgmentName = keyof typeof ACKNOWLEDGMENTS;
  * Acknowledges the findings of one registry entry on one CloudFormation resource.
  *
  * @param resource the CfnResource, or an L2 whose default child is one
+ * @param name the registry entry
+ * @param appliesTo finding details for rules that report them (cdk-nag's `Rule[Detail]` form, such as
+ *   `Resource::arn:aws:s3:::bucket/*` for AwsSolutions-IAM5); each one is acknowledged separately
  */
-export function acknowledge(resource: IConstruct, name: AcknowledgmentName): void {
+export function acknowledge(resource: IConstruct, name: AcknowledgmentName, appliesTo: string[] = []): void {
   const cfn = CfnResource.isCfnResource(resource) ? resource : resource.node.defaultChild;
   if (!cfn || !CfnResource.isCfnResource(cfn)) {
     throw new Error(`acknowledge(${name}): '${resource.node.path}' is not a CloudFormation resource; acknowledgments are per resource`);
   }
-  const entry = ACKNOWLEDGMENTS[name];
+  const entry: { readonly findings: readonly string[]; readonly reason: string } = ACKNOWLEDGMENTS[name];
   for (const id of entry.findings) {
-    Validations.of(cfn).acknowledge({ id, reason: entry.reason });
+    if (appliesTo.length === 0) {
+      Validations.of(cfn).acknowledge({ id, reason: entry.reason });
+    } else {
+      for (const detail of appliesTo) Validations.of(cfn).acknowledge({ id: `${id}[${detail}]`, reason: entry.reason });
+    }
   }
 }

@@ -1,0 +1,2 @@
+// The inference module's public API; see ../../docs/readme/inference.md
+export {};

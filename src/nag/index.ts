@@ -1,0 +1,2 @@
+// The nag module's public API; see ../../docs/readme/nag.md
+export {};

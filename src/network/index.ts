@@ -1,0 +1,2 @@
+export * from './endpoint-service';
+export * from './platform-network';

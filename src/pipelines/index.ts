@@ -1,0 +1,2 @@
+// The pipelines module's public API; see ../../docs/readme/pipelines.md
+export {};

@@ -1,0 +1,2 @@
+// The platform module's public API; see ../../docs/readme/platform.md
+export {};

@@ -1,0 +1,2 @@
+// The studio module's public API; see ../../docs/readme/studio.md
+export {};

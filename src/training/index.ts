@@ -1,0 +1,2 @@
+// The training module's public API; see ../../docs/readme/training.md
+export {};
