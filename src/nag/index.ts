@@ -1,2 +1,1 @@
-// The nag module's public API; see ../../docs/readme/nag.md
-export {};
+export * from './sagemaker-platform-checks';
