@@ -86,6 +86,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: false,
 });
 
+// the handlers import AWS SDK v3 clients the Lambda runtime provides: devDependencies on purpose
+project.eslint?.allowDevDeps('lambda/**');
+
 // ---------------------------------------------------------------------------
 // Custom-resource handlers: one folder per handler under lambda/, bundled at build time.
 // The generated constructs live in src/private/handlers and are never exported.

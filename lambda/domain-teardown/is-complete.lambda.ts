@@ -1,4 +1,7 @@
-// Placeholder: the handler is being written.
-export async function handler(event: unknown): Promise<unknown> {
-  throw new Error(`not implemented: ${JSON.stringify(event)}`);
+import { awsContext } from './context';
+import { isComplete } from './handler';
+import { CustomResourceEvent, IsCompleteResult } from './types';
+
+export async function handler(event: CustomResourceEvent): Promise<IsCompleteResult> {
+  return isComplete(event, awsContext());
 }

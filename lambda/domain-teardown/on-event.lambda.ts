@@ -1,4 +1,7 @@
-// Placeholder: the handler is being written.
-export async function handler(event: unknown): Promise<unknown> {
-  throw new Error(`not implemented: ${JSON.stringify(event)}`);
+import { awsContext } from './context';
+import { onEvent } from './handler';
+import { CustomResourceEvent, OnEventResult } from './types';
+
+export async function handler(event: CustomResourceEvent): Promise<OnEventResult> {
+  return onEvent(event, awsContext());
 }
