@@ -4,12 +4,30 @@
  */
 import { App } from 'aws-cdk-lib';
 import { addCompliancePacks, exampleEnv } from './environment';
+import { EmployeeRetentionFeaturesStack } from './feature-store';
+import { EmployeeRetentionEndpointStack, GpuInferenceComponentsStack } from './inference';
+import { PlatformNetworkStack } from './network';
+import { EmployeeRetentionPipelineStack } from './pipelines';
 import { SecureDataStack } from './secure-data';
+import { SecureStudioStack } from './studio';
+import { GpuTrainingClusterStack } from './training';
 
 const app = new App();
 addCompliancePacks(app);
 const env = exampleEnv(app);
 
 new SecureDataStack(app, 'SecureData', { env });
+new PlatformNetworkStack(app, 'PlatformNetwork', { env });
+
+new SecureStudioStack(app, 'SecureStudio', { env });
+
+new GpuTrainingClusterStack(app, 'GpuTrainingCluster', { env });
+
+new EmployeeRetentionFeaturesStack(app, 'EmployeeRetentionFeatures', { env });
+
+new EmployeeRetentionPipelineStack(app, 'EmployeeRetentionPipeline', { env });
+
+new EmployeeRetentionEndpointStack(app, 'EmployeeRetentionEndpoint', { env });
+new GpuInferenceComponentsStack(app, 'GpuInferenceComponents', { env });
 
 app.synth();

@@ -1,2 +1,5 @@
 // The studio module's public API; see ../../docs/readme/studio.md
-export {};
+export * from './studio-domain';
+export * from './space';
+export * from './lifecycle-config';
+export * from './user-profile';
