@@ -126,6 +126,48 @@ export const ACKNOWLEDGMENTS = {
       + 'and ListApps, which the console calls before opening Studio, support only Resource "*" (Service Authorization '
       + 'Reference) and return names, not data. Opening Studio (CreatePresignedDomainUrl) is limited to the user\'s own profile ARN.',
   },
+  /** A Canvas user's policy: Canvas names its jobs, models and endpoints at run time. */
+  CANVAS_USER_RESOURCE_NAMES: {
+    findings: ['AwsSolutions-IAM5'],
+    reason: 'SageMaker Canvas policy of one Studio user: Canvas names the AutoML jobs, models, prediction endpoints and transform '
+      + 'jobs it creates at run time, always starting with "Canvas" (written in lower case in ARNs), so they are granted as '
+      + 'canvas* of their resource type in this account and Region; job creation still meets the domain\'s explicit job-guardrail '
+      + 'denies (subnets, security groups, KMS keys, instance types). The Canvas app is the user\'s own (app/<domain>/<user>/canvas/* '
+      + 'or an app of type canvas in a private space the user owns). Workspace objects are limited to the team\'s key prefix, '
+      + 'model versions to the platform registry\'s group (registered as PendingManualApproval), Forecast resources to names '
+      + 'containing "Canvas". The SageMaker List actions, ec2:DescribeVpcEndpointServices and DescribeVpcEndpoints (Canvas finds '
+      + 'the VPC endpoints with them), bedrock:ListFoundationModels and the Textract, Rekognition and Comprehend detection actions '
+      + 'of the ready-to-use models support only Resource "*" (Service Authorization Reference).',
+  },
+  /** The Canvas workspace prefix: Canvas and Forecast write objects with generated names. */
+  CANVAS_WORKSPACE_OBJECTS: {
+    findings: ['AwsSolutions-IAM5'],
+    reason: 'Role SageMaker Canvas passes to Amazon Forecast: Canvas and Forecast read and write datasets, models and forecasts '
+      + 'with generated object keys below the Canvas workspace prefix, so objects are granted by that one prefix of that one '
+      + 'platform bucket (SSE-KMS, TLS only); its key only through Amazon S3 (kms:ViaService).',
+  },
+  /** The MLflow tracking server writes artifacts with generated keys below its artifact prefix. */
+  MLFLOW_ARTIFACT_OBJECTS: {
+    findings: ['AwsSolutions-IAM5'],
+    reason: 'Role of a SageMaker MLflow tracking server: MLflow stores run artifacts under <artifact prefix>/<experiment '
+      + 'id>/<run id>/artifacts/..., IDs generated at run time, so objects are granted by the server\'s own artifact prefix of '
+      + 'the platform bucket (SSE-KMS, TLS only), and its key only through Amazon S3 (kms:ViaService).',
+  },
+  /** Access to one MLflow tracking server: MLflow's REST API actions. */
+  MLFLOW_TRACKING_SERVER_ACCESS: {
+    findings: ['AwsSolutions-IAM5'],
+    reason: 'Access to one SageMaker MLflow tracking server: sagemaker-mlflow:* are the MLflow REST API actions (runs, '
+      + 'experiments, metrics, registered models), a set that grows with each MLflow version; the statement names this one '
+      + 'tracking server\'s ARN, so no other server and no other service is reachable with it.',
+  },
+  /** Automatic registration creates model package groups named after MLflow registered models. */
+  MLFLOW_AUTOMATIC_MODEL_REGISTRATION: {
+    findings: ['AwsSolutions-IAM5'],
+    reason: 'Role of a SageMaker MLflow tracking server with automatic model registration (an explicit opt-in): the server '
+      + 'creates a SageMaker model package group named after each MLflow registered model, and versions in it, names chosen by '
+      + 'the data scientists at run time; the actions only create, describe and update model packages and groups in this '
+      + 'account and Region, and registered versions stay PendingManualApproval.',
+  },
 
   // ----- feature-store (entries of the feature-store module go below this line) -----
   /** Object-level S3 permissions on the objects below one feature group's offline store prefix. */
@@ -334,6 +376,15 @@ export const ACKNOWLEDGMENTS = {
   },
 
   // ----- platform (entries of the platform module go below this line) -----
+  /** A team's access policy: objects below the team's prefix have names chosen at run time. */
+  PLATFORM_TEAM_DATA_PREFIX: {
+    findings: ['AwsSolutions-IAM5'],
+    reason: 'Access policy of one platform team (its members\' execution roles and its shared-space role): the team reads '
+      + 'and writes objects whose keys its members choose at run time, so objects are granted by the team\'s own prefix '
+      + 'teams/<team>/ of the one platform data bucket (SSE-KMS, TLS only), listing only with s3:prefix below it, and the '
+      + 'bucket\'s key only through Amazon S3 (kms:ViaService) for objects of that bucket (kms:EncryptionContext:aws:s3:arn). '
+      + 'The bucket policy also denies the prefix to roles tagged with another team.',
+  },
 } as const;
 
 /** The name of an acknowledgment in {@link ACKNOWLEDGMENTS}. */
