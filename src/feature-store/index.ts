@@ -1,2 +1,2 @@
 // The feature-store module's public API; see ../../docs/readme/feature-store.md
-export {};
+export * from './feature-group';
