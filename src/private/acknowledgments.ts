@@ -208,15 +208,16 @@ export const ACKNOWLEDGMENTS = {
     findings: ['AwsSolutions-IAM5'],
     reason: 'SageMaker pipeline step data: jobs read every object under their input prefixes and write objects with '
       + 'generated names under their output prefixes, so object ARNs are granted per prefix. Each prefix is one a step of '
-      + 'the pipeline names, the actions are read-only or write-only as the step needs, and the bucket enforces TLS and '
-      + 'KMS encryption.',
+      + 'the pipeline names with PipelineValue.fromS3Location, and the actions are only s3:GetObject on inputs and '
+      + 's3:PutObject/s3:AbortMultipartUpload on outputs (the pipeline role only reads the results it evaluates).',
   },
   /** The version ARNs of a model package group. */
   MODEL_PACKAGE_VERSIONS: {
     findings: ['AwsSolutions-IAM5'],
     reason: 'SageMaker model registry: each registration creates model-package/<group>/<version>, with a version number '
       + 'the service assigns, so versions are granted by their group prefix. Only the groups the pipeline registers to or '
-      + 'reads baselines from are named, and registration is limited to the approval status its steps use.',
+      + 'reads baselines from (or a principal is explicitly granted) are named, and registration is limited to the approval '
+      + 'status its steps use when that status is known at synth.',
   },
   /** Experiment trials named per pipeline execution. */
   PIPELINE_EXPERIMENT_TRIALS: {
