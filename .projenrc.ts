@@ -98,6 +98,7 @@ const handlers: Array<{ entry: string; name: string }> = [
   { entry: 'lambda/domain-teardown/on-event.lambda.ts', name: 'domain-teardown-on-event' },
   { entry: 'lambda/domain-teardown/is-complete.lambda.ts', name: 'domain-teardown-is-complete' },
   { entry: 'lambda/projects-enabler/index.lambda.ts', name: 'projects-enabler' },
+  { entry: 'lambda/canvas-settings/index.lambda.ts', name: 'canvas-settings' },
   // feature store
   { entry: 'lambda/feature-group-guard/index.lambda.ts', name: 'feature-group-guard' },
   { entry: 'lambda/feature-metadata/index.lambda.ts', name: 'feature-metadata' },

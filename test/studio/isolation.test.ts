@@ -11,7 +11,7 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { InterfaceEndpointService } from '../../src/network';
 import { estimatePolicySize } from '../../src/private/policy-size';
-import { SecureBucket } from '../../src/security';
+import { JobGuardrails, SecureBucket } from '../../src/security';
 import { StudioDomain } from '../../src/studio';
 import { compliantTemplate, testStack } from '../harness';
 import { studioFixture } from './fixtures';
@@ -36,7 +36,13 @@ interface Case {
 // ---------- GIVEN a platform with one Studio domain, two users and two shared spaces ----------
 const stack = testStack();
 const fixture = studioFixture(stack);
-const domain = new StudioDomain(stack, 'Studio', { network: fixture.network, storageKey: fixture.storageKey, jobKey: fixture.dataKey });
+// the default allowlist plus one GPU family with local NVMe storage (jobs on it run without a volume key)
+const domain = new StudioDomain(stack, 'Studio', {
+  network: fixture.network,
+  storageKey: fixture.storageKey,
+  jobKey: fixture.dataKey,
+  jobInstanceTypes: [...JobGuardrails.DEFAULT_INSTANCE_TYPES, 'ml.g6.*'],
+});
 const teamFraud = domain.addSharedSpace('team-fraud');
 domain.addSharedSpace('team-risk');
 const data = new SecureBucket(stack, 'Data', { encryptionKey: fixture.dataKey });
@@ -97,6 +103,9 @@ const TRAINING_KEYS = ['sagemaker:VpcSubnets', 'sagemaker:VpcSecurityGroupIds', 
 const AUTOML_KEYS = TRAINING_KEYS.filter((k) => k !== 'sagemaker:InstanceTypes');
 const TRANSFORM_KEYS = ['sagemaker:VolumeKmsKeyArn', 'sagemaker:OutputKmsKeyArn', 'sagemaker:InstanceTypes'];
 const MODEL_KEYS = ['sagemaker:VpcSubnets', 'sagemaker:VpcSecurityGroupIds'];
+const VOLUME_KEY = 'sagemaker:VolumeKmsKeyArn';
+/** Instance types with local NVMe storage: SageMaker rejects a volume key for them. */
+const NVME = { 'sagemaker:InstanceTypes': ['ml.g6.12xlarge'] };
 
 const training = (name: string) => sm(`training-job/${name}`);
 const space = (name: string) => sm(`space/${domainId}/${name}`);
@@ -138,6 +147,9 @@ const MATRIX: Case[] = [
   c('alice', 's3:GetObject', `arn:${PARTITION}:s3:::${bucket}/users/alice/train.csv`, TLS, 'Allowed', 'her data prefix'),
   c('alice', 'ec2:CreateNetworkInterface', `arn:${PARTITION}:ec2:${REGION}:${ACCOUNT}:subnet/${subnets[0]}`, {}, 'Allowed', 'job interface in a platform subnet'),
   c('alice', 'kms:CreateGrant', volumeKey, { 'kms:GrantIsForAWSResource': 'true' }, 'Allowed', 'volume key grant for a job volume'),
+  c('alice', 'sagemaker:CreateTrainingJob', training('alice-llm'), job('alice', TRAINING_KEYS, NVME, [VOLUME_KEY]), 'Allowed', 'compliant GPU training on local NVMe storage, without a volume key'),
+  c('alice', 'sagemaker:CreateProcessingJob', sm('processing-job/alice-embed'), job('alice', TRAINING_KEYS, { 'sagemaker:InstanceTypes': ['ml.g6.xlarge', 'ml.g6.2xlarge'] }, [VOLUME_KEY]), 'Allowed', 'compliant processing on local NVMe storage only, without a volume key'),
+  c('alice', 'sagemaker:CreateTransformJob', sm('transform-job/alice-gpu-batch'), job('alice', TRANSFORM_KEYS, NVME, [VOLUME_KEY]), 'Allowed', 'compliant transform on local NVMe storage, without a volume key'),
   c('bob', 'sagemaker:CreateTrainingJob', training('bob-xgb'), job('bob', TRAINING_KEYS), 'Allowed', 'compliant training job'),
   c('bob', 'sagemaker:CreateApp', app('bob-private'), privateSpace('bob'), 'Allowed', 'app in his private space'),
   c('alice (human)', 'sagemaker:CreatePresignedDomainUrl', profileArn.alice, { 'aws:SourceVpce': vpce }, 'Allowed', 'opens her own Studio through the endpoint'),
@@ -151,6 +163,13 @@ const MATRIX: Case[] = [
   c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, {}, ['sagemaker:VpcSecurityGroupIds']), 'ExplicitlyDenied', 'subnets without security groups', 'DenyJobsWithoutSecurityGroups'),
   c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, {}, ['sagemaker:VolumeKmsKeyArn']), 'ExplicitlyDenied', 'no volume key', 'DenyJobsWithoutPlatformVolumeKey'),
   c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, { 'sagemaker:VolumeKmsKeyArn': foreignKey }), 'ExplicitlyDenied', 'another volume key', 'DenyJobsWithoutPlatformVolumeKey'),
+  c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, { 'sagemaker:InstanceTypes': ['ml.c5.2xlarge'] }, [VOLUME_KEY]), 'ExplicitlyDenied', 'no volume key on an instance type without local storage', 'DenyJobsWithoutPlatformVolumeKey'),
+  c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, { 'sagemaker:InstanceTypes': ['ml.g6.12xlarge', 'ml.m5.xlarge'] }, [VOLUME_KEY]), 'ExplicitlyDenied', 'no volume key, one instance type without local storage', 'DenyJobsWithoutPlatformVolumeKey'),
+  c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, { ...NVME, [VOLUME_KEY]: foreignKey }), 'ImplicitlyDenied', 'another volume key on local NVMe storage (SageMaker rejects any key there)'),
+  c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, NVME, [VOLUME_KEY, 'sagemaker:OutputKmsKeyArn']), 'ExplicitlyDenied', 'local NVMe storage without an output key', 'DenyJobsWithoutPlatformOutputKey'),
+  c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, { ...NVME, 'sagemaker:VpcSubnets': ['subnet-0fedcba9876543210'] }, [VOLUME_KEY]), 'ExplicitlyDenied', 'local NVMe storage outside the platform subnets', 'DenyJobsOutsidePlatformSubnets'),
+  c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, { ...NVME, 'sagemaker:InterContainerTrafficEncryption': 'false' }, [VOLUME_KEY]), 'ExplicitlyDenied', 'local NVMe storage without inter-container encryption', 'DenyJobsWithoutInterContainerEncryption'),
+  c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, { 'sagemaker:InstanceTypes': ['ml.p4d.24xlarge'] }, [VOLUME_KEY]), 'ExplicitlyDenied', 'local NVMe storage on an instance type not allowed', 'DenyJobsOnUnapprovedInstanceTypes'),
   c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, {}, ['sagemaker:OutputKmsKeyArn']), 'ExplicitlyDenied', 'no output key', 'DenyJobsWithoutPlatformOutputKey'),
   c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, { 'sagemaker:InterContainerTrafficEncryption': 'false' }), 'ExplicitlyDenied', 'inter-container encryption off', 'DenyJobsWithoutInterContainerEncryption'),
   c('alice', 'sagemaker:CreateTrainingJob', training('x'), job('alice', TRAINING_KEYS, {}, ['sagemaker:InterContainerTrafficEncryption']), 'ExplicitlyDenied', 'inter-container encryption omitted', 'DenyJobsWithoutInterContainerEncryption'),
@@ -164,6 +183,7 @@ const MATRIX: Case[] = [
   c('alice', 'sagemaker:CreateHyperParameterTuningJob', sm('hyper-parameter-tuning-job/x'), job('alice', TRAINING_KEYS, { 'sagemaker:OutputKmsKeyArn': foreignKey }), 'ExplicitlyDenied', 'another output key', 'DenyJobsWithoutPlatformOutputKey'),
   c('alice', 'sagemaker:CreateAutoMLJobV2', sm('automl-job/x'), job('alice', AUTOML_KEYS, {}, ['sagemaker:VpcSubnets', 'sagemaker:VpcSecurityGroupIds']), 'ExplicitlyDenied', 'no VPC configuration', 'DenyJobsWithoutVpcSubnets'),
   c('alice', 'sagemaker:CreateAutoMLJobV2', sm('automl-job/x'), job('alice', AUTOML_KEYS, { 'sagemaker:InterContainerTrafficEncryption': 'false' }), 'ExplicitlyDenied', 'inter-container encryption off', 'DenyJobsWithoutInterContainerEncryption'),
+  c('alice', 'sagemaker:CreateAutoMLJobV2', sm('automl-job/x'), job('alice', AUTOML_KEYS, {}, [VOLUME_KEY]), 'ExplicitlyDenied', 'no volume key (AutoML names no instance types)', 'DenyAutoMLWithoutPlatformVolumeKey'),
   c('alice', 'sagemaker:CreateTransformJob', sm('transform-job/x'), job('alice', TRANSFORM_KEYS, {}, ['sagemaker:VolumeKmsKeyArn']), 'ExplicitlyDenied', 'no volume key', 'DenyJobsWithoutPlatformVolumeKey'),
   c('alice', 'sagemaker:CreateTransformJob', sm('transform-job/x'), job('alice', TRANSFORM_KEYS, { 'sagemaker:InstanceTypes': ['ml.p3.2xlarge'] }), 'ExplicitlyDenied', 'instance type not allowed', 'DenyJobsOnUnapprovedInstanceTypes'),
   c('alice', 'sagemaker:CreateModel', sm('model/x'), job('alice', MODEL_KEYS, {}, ['sagemaker:VpcSubnets', 'sagemaker:VpcSecurityGroupIds']), 'ExplicitlyDenied', 'model without VPC', 'DenyJobsWithoutVpcSubnets'),

@@ -1,0 +1,243 @@
+/**
+ * The isolation proof for Canvas and MLflow: the IAM policies two teams' users get (alice on the fraud
+ * team, bob on the churn team, carol without Canvas), resolved to concrete ARNs with the Studio isolation
+ * test's resolver and evaluated with @cloud-copilot/iam-simulate (AGPL: a test-only devDependency).
+ *
+ * A user reaches their own team's Canvas workspace prefix and tracking server, and nothing of the other
+ * team's; Canvas jobs still meet the domain's job guardrails. Positive controls must be allowed, so a
+ * deny-everything policy fails this test.
+ */
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { SecureBucket } from '../../src/security';
+import { Canvas, CanvasFeature, MlflowTrackingServer, StudioDomain } from '../../src/studio';
+import { compliantTemplate, testStack } from '../harness';
+import { studioFixture } from './fixtures';
+import { ACCOUNT, CfnTemplate, PARTITION, REGION, TemplateResolver } from './iam-resolver';
+
+type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+type Who = 'alice' | 'bob' | 'carol' | 'alice (human)';
+type Context = { [key: string]: string | string[] };
+
+interface Case {
+  readonly who: Who;
+  readonly action: string;
+  readonly resource: string;
+  readonly context: Context;
+  readonly expected: Decision;
+  readonly why: string;
+  readonly deniedBy?: string;
+}
+
+/** The Studio resolver, plus model package groups (whose Ref is their ARN). */
+class Resolver extends TemplateResolver {
+  constructor(private readonly cfn: CfnTemplate) {
+    super(cfn);
+  }
+
+  public ref(id: string): string {
+    const resource = this.cfn.Resources[id];
+    if (resource?.Type === 'AWS::SageMaker::ModelPackageGroup') {
+      return `arn:${PARTITION}:sagemaker:${REGION}:${ACCOUNT}:model-package-group/${resource.Properties!.ModelPackageGroupName}`;
+    }
+    return super.ref(id);
+  }
+}
+
+// ---------- GIVEN one domain, two teams with their own Canvas workspace and tracking server, and carol ----------
+const stack = testStack();
+const fixture = studioFixture(stack);
+const domain = new StudioDomain(stack, 'Studio', { network: fixture.network, storageKey: fixture.storageKey, jobKey: fixture.dataKey });
+const alice = domain.addUserProfile('alice');
+const bob = domain.addUserProfile('bob');
+const carol = domain.addUserProfile('carol');
+const data = new SecureBucket(stack, 'Data', { encryptionKey: fixture.dataKey });
+const registry = new sagemaker.CfnModelPackageGroup(stack, 'Registry', { modelPackageGroupName: 'employee-retention' });
+const fraudCanvas = new Canvas(stack, 'FraudCanvas', {
+  domain,
+  userProfiles: [alice],
+  workspaceBucket: data,
+  workspacePrefix: 'canvas/fraud/',
+  features: [CanvasFeature.MODEL_REGISTRATION, CanvasFeature.TIME_SERIES_FORECASTING, CanvasFeature.BATCH_PREDICTIONS],
+  modelRegistry: registry,
+});
+new Canvas(stack, 'ChurnCanvas', { domain, userProfiles: [bob], workspaceBucket: data, workspacePrefix: 'canvas/churn/' });
+const fraudServer = new MlflowTrackingServer(stack, 'FraudExperiments', { artifactBucket: data, trackingServerName: 'fraud-experiments', network: fixture.network });
+const churnServer = new MlflowTrackingServer(stack, 'ChurnExperiments', { artifactBucket: data, trackingServerName: 'churn-experiments' });
+const aliceHuman = new iam.Role(stack, 'AliceHuman', { assumedBy: new iam.AccountRootPrincipal() });
+fraudServer.grantAccess(alice.role);
+fraudServer.grantAccess(aliceHuman);
+churnServer.grantAccess(bob.role);
+
+const template = compliantTemplate(stack).toJSON() as CfnTemplate;
+const resolver = new Resolver(template);
+const value = (token: unknown) => resolver.resolve(stack.resolve(token)) as string;
+
+const sm = (path: string) => `arn:${PARTITION}:sagemaker:${REGION}:${ACCOUNT}:${path}`;
+const domainId = value(domain.domainId);
+const bucket = value(data.bucketName);
+const object = (key: string) => `arn:${PARTITION}:s3:::${bucket}/${key}`;
+const bucketArn = `arn:${PARTITION}:s3:::${bucket}`;
+const fraudMlflow = value(fraudServer.trackingServerArn);
+const churnMlflow = value(churnServer.trackingServerArn);
+const forecastRole = value(fraudCanvas.forecastRole!.roleArn);
+const profileArn = { alice: value(alice.userProfileArn), bob: value(bob.userProfileArn) };
+const subnets = fixture.network.subnetIds.map(value);
+const jobSg = value(domain.jobSecurityGroup.securityGroupId);
+const jobKey = value(domain.jobGuardrails.volumeKey.keyArn);
+const TLS: Context = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' };
+/** A Canvas build as Canvas starts it in the VPC (no owner tag). */
+const BUILD: Context = {
+  'sagemaker:VpcSubnets': subnets,
+  'sagemaker:VpcSecurityGroupIds': [jobSg],
+  'sagemaker:VolumeKmsKeyArn': jobKey,
+  'sagemaker:OutputKmsKeyArn': jobKey,
+  'sagemaker:InterContainerTrafficEncryption': 'true',
+};
+const canvasApp = (user: string) => sm(`app/${domainId}/${user}/canvas/default`);
+
+const c = (who: Who, action: string, resource: string, context: Context, expected: Decision, why: string, deniedBy?: string): Case =>
+  ({ who, action, resource, context, expected, why, deniedBy });
+
+const MATRIX: Case[] = [
+  // ---------- positive controls: each team's own Canvas workspace and tracking server ----------
+  c('alice', 's3:PutObject', object('canvas/fraud/datasets/transactions.csv'), TLS, 'Allowed', 'her team\'s Canvas workspace'),
+  c('alice', 's3:GetObject', object('canvas/fraud/models/model.tar.gz'), TLS, 'Allowed', 'her team\'s Canvas workspace'),
+  c('alice', 's3:ListBucket', bucketArn, { ...TLS, 's3:prefix': 'canvas/fraud/datasets/' }, 'Allowed', 'lists her team\'s workspace'),
+  c('alice', 'kms:GenerateDataKey', jobKey, { 'kms:ViaService': `s3.${REGION}.amazonaws.com` }, 'Allowed', 'the workspace key through S3'),
+  c('alice', 'sagemaker:CreateApp', canvasApp('alice'), {}, 'Allowed', 'her own Canvas app'),
+  c('alice', 'sagemaker:CreateApp', sm(`app/${domainId}/alice-canvas/canvas/default`),
+    { 'sagemaker:OwnerUserProfileArn': profileArn.alice, 'sagemaker:SpaceSharingType': 'Private' }, 'Allowed', 'Canvas in a private space she owns'),
+  c('alice', 'sagemaker:CreateAutoMLJobV2', sm('automl-job/canvas1712345678901'), BUILD, 'Allowed', 'a Canvas build within the guardrails'),
+  c('alice', 'sagemaker:CreateModelPackage', sm('model-package/employee-retention/3'),
+    { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' }, 'Allowed', 'registers in the platform registry, pending approval'),
+  c('alice', 'iam:PassRole', forecastRole, { 'iam:PassedToService': 'forecast.amazonaws.com' }, 'Allowed', 'the Forecast role to Forecast'),
+  c('alice', 'sagemaker-mlflow:CreateRun', fraudMlflow, {}, 'Allowed', 'her team\'s tracking server'),
+  c('alice', 'sagemaker-mlflow:LogMetric', fraudMlflow, {}, 'Allowed', 'her team\'s tracking server'),
+  c('alice', 'sagemaker:CreatePresignedMlflowTrackingServerUrl', fraudMlflow, {}, 'Allowed', 'opens her team\'s MLflow UI'),
+  c('alice (human)', 'sagemaker:CreatePresignedMlflowTrackingServerUrl', fraudMlflow, {}, 'Allowed', 'the person opens the team\'s MLflow UI'),
+  c('bob', 's3:PutObject', object('canvas/churn/datasets/customers.csv'), TLS, 'Allowed', 'his team\'s Canvas workspace'),
+  c('bob', 'sagemaker:CreateApp', canvasApp('bob'), {}, 'Allowed', 'his own Canvas app'),
+  c('bob', 'sagemaker-mlflow:SearchRuns', churnMlflow, {}, 'Allowed', 'his team\'s tracking server'),
+
+  // ---------- the other team's Canvas workspace ----------
+  c('alice', 's3:GetObject', object('canvas/churn/datasets/customers.csv'), TLS, 'ImplicitlyDenied', 'the churn team\'s workspace'),
+  c('alice', 's3:PutObject', object('canvas/churn/datasets/poisoned.csv'), TLS, 'ImplicitlyDenied', 'writes into the churn team\'s workspace'),
+  c('alice', 's3:DeleteObject', object('canvas/churn/models/model.tar.gz'), TLS, 'ImplicitlyDenied', 'deletes from the churn team\'s workspace'),
+  c('alice', 's3:ListBucket', bucketArn, { ...TLS, 's3:prefix': 'canvas/churn/' }, 'ImplicitlyDenied', 'lists the churn team\'s workspace'),
+  c('alice', 's3:GetObject', object('canvas/fraud-archive/old.csv'), TLS, 'ImplicitlyDenied', 'a neighbouring prefix that only starts alike'),
+  c('bob', 's3:GetObject', object('canvas/fraud/datasets/transactions.csv'), TLS, 'ImplicitlyDenied', 'the fraud team\'s workspace'),
+  c('bob', 's3:ListBucket', bucketArn, { ...TLS, 's3:prefix': 'canvas/fraud/' }, 'ImplicitlyDenied', 'lists the fraud team\'s workspace'),
+  c('carol', 's3:GetObject', object('canvas/fraud/datasets/transactions.csv'), TLS, 'ImplicitlyDenied', 'no Canvas workspace'),
+  c('carol', 'sagemaker:CreateApp', canvasApp('carol'), {}, 'ImplicitlyDenied', 'Canvas is not enabled for her'),
+
+  // ---------- other users' Canvas apps, the registry, the Forecast role, the guardrails ----------
+  c('alice', 'sagemaker:CreateApp', canvasApp('bob'), {}, 'ImplicitlyDenied', 'a Canvas app in bob\'s profile'),
+  c('alice', 'sagemaker:CreateApp', sm(`app/${domainId}/bob-canvas/canvas/default`),
+    { 'sagemaker:OwnerUserProfileArn': profileArn.bob, 'sagemaker:SpaceSharingType': 'Private' }, 'ExplicitlyDenied', 'Canvas in bob\'s private space',
+    'DenySpacesAndAppsOfOthers'),
+  c('alice', 'sagemaker:CreateAutoMLJobV2', sm('automl-job/canvas1712345678902'), { ...BUILD, 'sagemaker:VpcSecurityGroupIds': ['sg-0fedcba9876543210'] },
+    'ExplicitlyDenied', 'a Canvas build outside the platform security groups', 'DenyJobsOutsidePlatformSecurityGroups'),
+  c('alice', 'sagemaker:CreateAutoMLJobV2', sm('automl-job/canvas1712345678903'), { ...BUILD, 'sagemaker:OutputKmsKeyArn': `arn:${PARTITION}:kms:${REGION}:${ACCOUNT}:key/0f0f0f0f-1111-2222-3333-444444444444` },
+    'ExplicitlyDenied', 'a Canvas build with another output key', 'DenyJobsWithoutPlatformOutputKey'),
+  c('alice', 'sagemaker:CreateModelPackage', sm('model-package/employee-retention/4'), { 'sagemaker:ModelApprovalStatus': 'Approved' },
+    'ImplicitlyDenied', 'approves her own model'),
+  c('alice', 'sagemaker:CreateModelPackage', sm('model-package/other-models/1'), { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' },
+    'ImplicitlyDenied', 'another model package group'),
+  c('bob', 'sagemaker:CreateModelPackage', sm('model-package/employee-retention/5'), { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' },
+    'ImplicitlyDenied', 'registration is not enabled for his team'),
+  c('bob', 'iam:PassRole', forecastRole, { 'iam:PassedToService': 'forecast.amazonaws.com' }, 'ImplicitlyDenied', 'the fraud team\'s Forecast role'),
+  c('alice', 'iam:PassRole', forecastRole, { 'iam:PassedToService': 'sagemaker.amazonaws.com' }, 'ImplicitlyDenied', 'the Forecast role to SageMaker'),
+
+  // ---------- the other team's tracking server ----------
+  c('alice', 'sagemaker-mlflow:CreateRun', churnMlflow, {}, 'ImplicitlyDenied', 'the churn team\'s tracking server'),
+  c('alice', 'sagemaker-mlflow:GetExperiment', churnMlflow, {}, 'ImplicitlyDenied', 'reads the churn team\'s experiments'),
+  c('alice', 'sagemaker-mlflow:DeleteRun', churnMlflow, {}, 'ImplicitlyDenied', 'deletes the churn team\'s runs'),
+  c('alice', 'sagemaker:CreatePresignedMlflowTrackingServerUrl', churnMlflow, {}, 'ImplicitlyDenied', 'opens the churn team\'s MLflow UI'),
+  c('bob', 'sagemaker-mlflow:SearchRuns', fraudMlflow, {}, 'ImplicitlyDenied', 'the fraud team\'s tracking server'),
+  c('bob', 'sagemaker:CreatePresignedMlflowTrackingServerUrl', fraudMlflow, {}, 'ImplicitlyDenied', 'opens the fraud team\'s MLflow UI'),
+  c('carol', 'sagemaker-mlflow:GetRun', fraudMlflow, {}, 'ImplicitlyDenied', 'no tracking server granted'),
+  c('alice', 'sagemaker:DeleteMlflowTrackingServer', fraudMlflow, {}, 'ImplicitlyDenied', 'administers her team\'s server'),
+  c('alice', 'sagemaker:UpdateMlflowTrackingServer', fraudMlflow, {}, 'ImplicitlyDenied', 'administers her team\'s server'),
+  c('alice (human)', 'sagemaker:CreatePresignedMlflowTrackingServerUrl', churnMlflow, {}, 'ImplicitlyDenied', 'the person opens the churn team\'s MLflow UI'),
+];
+
+const principals: { [who in Who]: { arn: string; policies: { name: string; policy: unknown }[] } } = {
+  'alice': sessionOf(alice.role.roleArn, 'SageMaker'),
+  'bob': sessionOf(bob.role.roleArn, 'SageMaker'),
+  'carol': sessionOf(carol.role.roleArn, 'SageMaker'),
+  'alice (human)': sessionOf(aliceHuman.roleArn, 'alice'),
+};
+
+function sessionOf(roleArnToken: string, session: string) {
+  const arn = value(roleArnToken);
+  const logicalId = arn.split('/').pop()!;
+  return { arn: `arn:${PARTITION}:sts::${ACCOUNT}:assumed-role/${logicalId}/${session}`, policies: resolver.policiesOf(logicalId) };
+}
+
+/** The key policy or bucket policy of a resource of the template, as the service would evaluate it. */
+function resourcePolicyOf(arn: string): unknown {
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (r.Type === 'AWS::KMS::Key' && resolver.getAtt(id, 'Arn') === arn) return resolver.resolve(r.Properties!.KeyPolicy);
+    if (r.Type === 'AWS::S3::BucketPolicy') {
+      const name = resolver.resolve(r.Properties!.Bucket);
+      if (arn === `arn:${PARTITION}:s3:::${name}` || arn.startsWith(`arn:${PARTITION}:s3:::${name}/`)) return resolver.resolve(r.Properties!.PolicyDocument);
+    }
+  }
+  return undefined;
+}
+
+async function decide(row: Case, policies = principals[row.who].policies): Promise<{ decision: string; ignored: string[]; denies: string[] }> {
+  const response = await runSimulation({
+    request: {
+      principal: principals[row.who].arn,
+      action: row.action,
+      resource: { resource: row.resource, accountId: ACCOUNT },
+      contextVariables: row.context,
+    },
+    identityPolicies: policies,
+    resourcePolicy: resourcePolicyOf(row.resource),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+  }, {});
+  if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors, null, 2));
+  const results = response.resultType === 'single' ? [response.result] : response.results;
+  const denies = results.flatMap((r) => [
+    ...(r.analysis.identityAnalysis?.denyStatements ?? []),
+    ...(r.analysis.resourceAnalysis?.denyStatements ?? []),
+  ]).map((d) => d.explain.identifier);
+  return { decision: response.overallResult, ignored: results.flatMap((r) => r.ignoredContextKeys ?? []), denies };
+}
+
+describe('Canvas and MLflow isolation between teams, proven with an IAM policy simulator', () => {
+  test(`the matrix (${MATRIX.length} cases) has positive controls for every team member and person`, () => {
+    expect(MATRIX.length).toBeGreaterThanOrEqual(40);
+    const allowed = MATRIX.filter((r) => r.expected === 'Allowed');
+    expect(new Set(allowed.map((r) => r.who))).toEqual(new Set(['alice', 'bob', 'alice (human)']));
+    expect(MATRIX.filter((r) => r.expected === 'ExplicitlyDenied' && !r.deniedBy)).toEqual([]);
+  });
+
+  describe.each(MATRIX.map((row, i) => ({ ...row, n: i + 1 })))('#$n $who: $action → $expected ($why)', (row) => {
+    test('the simulator decides as expected, using every context key of the request', async () => {
+      const { decision, ignored, denies } = await decide(row);
+      expect(ignored).toEqual([]);
+      expect(decision).toBe(row.expected);
+      if (row.expected === 'ExplicitlyDenied') expect(denies).toContain(row.deniedBy);
+    });
+  });
+
+  test('the positive controls fail against a policy that denies everything', async () => {
+    const denyAll = [{ name: 'DenyAll', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] } }];
+    for (const row of MATRIX.filter((r) => r.expected === 'Allowed')) {
+      expect((await decide(row, denyAll)).decision).not.toBe('Allowed');
+    }
+  });
+
+  test('a Canvas user\'s role stays within the managed-policy quota per role', () => {
+    // 5 Studio policies + 3 Canvas policies + 1 tracking-server access policy (IAM default quota: 10)
+    expect(principals.alice.policies.length).toBeLessThanOrEqual(10);
+    expect(principals.alice.policies.length).toBe(9);
+    expect(principals.carol.policies.length).toBe(5);
+  });
+});
