@@ -6,11 +6,13 @@ import { App } from 'aws-cdk-lib';
 import { addCompliancePacks, exampleEnv } from './environment';
 import { EmployeeRetentionFeaturesStack } from './feature-store';
 import { EmployeeRetentionEndpointStack, GpuInferenceComponentsStack } from './inference';
+import { EmployeeRetentionMlToolsStack } from './ml-tools';
 import { PlatformNetworkStack } from './network';
 import { EmployeeRetentionPipelineStack } from './pipelines';
 import { SecureDataStack } from './secure-data';
 import { SecureStudioStack } from './studio';
 import { GpuTrainingClusterStack } from './training';
+import { ReviewReport } from '../src';
 
 const app = new App();
 addCompliancePacks(app);
@@ -26,8 +28,10 @@ new GpuTrainingClusterStack(app, 'GpuTrainingCluster', { env });
 new EmployeeRetentionFeaturesStack(app, 'EmployeeRetentionFeatures', { env });
 
 new EmployeeRetentionPipelineStack(app, 'EmployeeRetentionPipeline', { env });
+new EmployeeRetentionMlToolsStack(app, 'EmployeeRetentionMlTools', { env });
 
 new EmployeeRetentionEndpointStack(app, 'EmployeeRetentionEndpoint', { env });
 new GpuInferenceComponentsStack(app, 'GpuInferenceComponents', { env });
 
-app.synth();
+// REVIEW.md beside the templates, for the people who approve deployments (reads the assembly, re-runs no check)
+ReviewReport.write(app, app.synth());
