@@ -8,6 +8,7 @@ import { EmployeeRetentionFeaturesStack } from './feature-store';
 import { EmployeeRetentionEndpointStack, GpuInferenceComponentsStack } from './inference';
 import { EmployeeRetentionMlToolsStack } from './ml-tools';
 import { PlatformNetworkStack } from './network';
+import { EmployeeRetentionPlatform } from './platform';
 import { EmployeeRetentionPipelineStack } from './pipelines';
 import { SecureDataStack } from './secure-data';
 import { SecureStudioStack } from './studio';
@@ -32,6 +33,8 @@ new EmployeeRetentionMlToolsStack(app, 'EmployeeRetentionMlTools', { env });
 
 new EmployeeRetentionEndpointStack(app, 'EmployeeRetentionEndpoint', { env });
 new GpuInferenceComponentsStack(app, 'GpuInferenceComponents', { env });
+
+new EmployeeRetentionPlatform(app, 'Platform', { env });
 
 // REVIEW.md beside the templates, for the people who approve deployments (reads the assembly, re-runs no check)
 ReviewReport.write(app, app.synth());

@@ -83,7 +83,7 @@ export function inspect(stack: Stack): HarnessResult {
     const report = pack.validateScope(stack);
     for (const v of report.violations) {
       for (const r of v.violatingResources) {
-        findings.push({ source: pack.readPackName, rule: v.ruleName, resource: r.constructPath ?? r.resourceLogicalId, message: v.description.split('\n')[0] });
+        findings.push({ source: pack.readPackName, rule: v.ruleName, resource: r.constructPath ?? r.resourceLogicalId ?? '?', message: v.description.split('\n')[0] });
       }
     }
   }

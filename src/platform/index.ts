@@ -1,2 +1,5 @@
-// The platform module's public API; see ../../docs/readme/platform.md
-export {};
+// The platform module's public API; see ../../docs/readme/review-report.md
+export * from './review-report';
+export * from './shared-network';
+export * from './platform-team';
+export * from './secure-ml-platform';

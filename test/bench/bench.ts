@@ -3,8 +3,12 @@
  *
  * - wall time of `cdk synth` of the example app (as cdk.json runs it) against an empty aws-cdk-lib
  *   app through the same CLI, median of RUNS runs, printed as a ratio (target: at most 1.5);
- * - per stack: resource count and template bytes against CloudFormation's limits (500, 1 MB);
- * - VPC interface endpoints per stack (each one costs per AZ-hour).
+ * - per stack (nested stacks included): resource count and template bytes against CloudFormation's
+ *   limits (500, 1 MB);
+ * - VPC interface endpoints per stack (each one costs per AZ-hour);
+ * - in-process construct + `app.synth()` time of a SecureMlPlatform with 2 users (1 team) and with 200
+ *   users (10 teams of 20), with the example app's validation (the four rule packs, the CloudFormation
+ *   validation), median of PLATFORM_RUNS runs, and the cost per added user.
  *
  * Prints results; asserts nothing (timings do not belong in tests).
  */
@@ -12,8 +16,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { addCompliancePacks } from '../../examples/environment';
+import { SecureMlPlatform } from '../../src/platform';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const PLATFORM_RUNS = Number(process.env.BENCH_PLATFORM_RUNS ?? 3);
 const root = path.resolve(__dirname, '..', '..');
 const cdk = path.join(root, 'node_modules', '.bin', 'cdk');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
@@ -52,17 +60,82 @@ const out = path.join(work, 'examples.out');
 const full = timeSynth('example app (cdk.json)', undefined, out);
 console.log(`\nratio example/empty: ${(full / empty).toFixed(2)} (target <= 1.5)\n`);
 
-console.log('stack'.padEnd(40), 'resources'.padStart(9), '/500', 'bytes'.padStart(10), '/1 MB', 'endpoints'.padStart(10));
-const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf-8'));
-for (const [name, artifact] of Object.entries<any>(manifest.artifacts)) {
-  if (artifact.type !== 'aws:cloudformation:stack') continue;
-  const file = path.join(out, artifact.properties.templateFile);
-  const text = fs.readFileSync(file, 'utf-8');
-  const minified = JSON.stringify(JSON.parse(text));
-  const resources: Record<string, any> = JSON.parse(text).Resources ?? {};
-  const count = Object.keys(resources).length;
-  const endpoints = Object.values(resources).filter((r) => r.Type === 'AWS::EC2::VPCEndpoint' && r.Properties?.VpcEndpointType === 'Interface').length;
-  console.log(name.padEnd(40), String(count).padStart(9), `${((count / 500) * 100).toFixed(0)}%`.padStart(4),
-    String(minified.length).padStart(10), `${((minified.length / 1_000_000) * 100).toFixed(1)}%`.padStart(5), String(endpoints).padStart(10));
+printStacks(out);
+
+// ---------- SecureMlPlatform: 2 users against 200 users, in process ----------
+interface PlatformRun { constructMs: number; synthMs: number; outdir: string; endpointRules: number }
+
+/** Builds and synthesizes a platform of `teams` teams of `users` users, as the example app would. */
+function platformRun(teams: number, users: number): PlatformRun {
+  const outdir = fs.mkdtempSync(path.join(work, `platform-${teams * users}-`));
+  const t0 = process.hrtime.bigint();
+  const app = new App({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+  addCompliancePacks(app);
+  const platform = new SecureMlPlatform(app, 'Platform', { platformName: 'bench', env: { account: '123456789012', region: 'us-east-1' } });
+  for (let t = 0; t < teams; t++) {
+    platform.addTeam(`team-${t}`, { members: Array.from({ length: users }, (_, u) => ({ userName: `user-${t}-${u}` })) });
+  }
+  const t1 = process.hrtime.bigint();
+  app.synth();
+  const t2 = process.hrtime.bigint();
+  return { constructMs: Number(t1 - t0) / 1e6, synthMs: Number(t2 - t1) / 1e6, outdir, endpointRules: platform.network.endpointAccessCount };
 }
+
+function medianRun(label: string, teams: number, users: number): PlatformRun {
+  const runs: PlatformRun[] = [];
+  for (let i = 0; i < PLATFORM_RUNS; i++) runs.push(platformRun(teams, users));
+  const total = (r: PlatformRun) => r.constructMs + r.synthMs;
+  const sorted = [...runs].sort((a, b) => total(a) - total(b));
+  const m = sorted[Math.floor(sorted.length / 2)];
+  console.log(`${label.padEnd(28)} median ${(total(m) / 1000).toFixed(2)} s (construct ${(m.constructMs / 1000).toFixed(2)} s, `
+    + `synth and validation ${(m.synthMs / 1000).toFixed(2)} s)  runs ${runs.map((r) => (total(r) / 1000).toFixed(2)).join(' ')}`);
+  return m;
+}
+
+console.log(`\n# SecureMlPlatform in process (${PLATFORM_RUNS} runs each, after one warm-up run)\n`);
+platformRun(1, 2); // warm-up: module loading and the CloudFormation validation engine
+const small = medianRun('platform, 1 team x 2 users', 1, 2);
+const large = medianRun('platform, 10 teams x 20 users', 10, 20);
+const smallMs = small.constructMs + small.synthMs;
+const largeMs = large.constructMs + large.synthMs;
+console.log(`\n200 users / 2 users: ${(largeMs / smallMs).toFixed(1)}x the time for 100x the users; `
+  + `${((largeMs - smallMs) / 198).toFixed(0)} ms per added user (construct ${((large.constructMs - small.constructMs) / 198).toFixed(0)} ms, `
+  + `synth ${((large.synthMs - small.synthMs) / 198).toFixed(0)} ms)`);
+console.log(`endpoint security group inbound rules: ${small.endpointRules} (2 users), ${large.endpointRules} (200 users; default quota 60)\n`);
+console.log('2 users:');
+printStacks(small.outdir);
+console.log('\n200 users:');
+printStacks(large.outdir);
 fs.rmSync(work, { recursive: true, force: true });
+
+/** Resources, bytes and interface endpoints of every template of a cloud assembly, nested ones under their parent. */
+function printStacks(dir: string): void {
+  console.log('stack'.padEnd(44), 'resources'.padStart(9), '/500', 'bytes'.padStart(10), '/1 MB', 'endpoints'.padStart(10));
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf-8'));
+  const nestedFiles = new Set(fs.readdirSync(dir).filter((f) => f.endsWith('.nested.template.json')));
+  const row = (name: string, file: string) => {
+    const text = fs.readFileSync(path.join(dir, file), 'utf-8');
+    const template = JSON.parse(text);
+    const resources: Record<string, any> = template.Resources ?? {};
+    const count = Object.keys(resources).length;
+    // the file as uploaded (CloudFormation's 1 MB limit applies to it)
+    const bytes = Buffer.byteLength(text);
+    const endpoints = Object.values(resources).filter((r) => r.Type === 'AWS::EC2::VPCEndpoint' && r.Properties?.VpcEndpointType === 'Interface').length;
+    console.log(name.padEnd(44), String(count).padStart(9), `${((count / 500) * 100).toFixed(0)}%`.padStart(4),
+      String(bytes).padStart(10), `${((bytes / 1_000_000) * 100).toFixed(1)}%`.padStart(5), String(endpoints).padStart(10));
+    return resources;
+  };
+  for (const [name, artifact] of Object.entries<any>(manifest.artifacts)) {
+    if (artifact.type !== 'aws:cloudformation:stack') continue;
+    const resources = row(artifact.displayName ?? name, artifact.properties.templateFile);
+    for (const [id, r] of Object.entries<any>(resources)) {
+      if (r.Type !== 'AWS::CloudFormation::Stack') continue;
+      const file = r.Metadata?.['aws:asset:path'] ?? [...nestedFiles].find((f) => f.includes(id.replace(/NestedStack.*$/, '')));
+      if (file && nestedFiles.has(file)) {
+        nestedFiles.delete(file);
+        row(`  ${file.replace('.nested.template.json', '')} (nested)`, file);
+      }
+    }
+  }
+  for (const file of nestedFiles) row(`  ${file.replace('.nested.template.json', '')} (nested)`, file);
+}
