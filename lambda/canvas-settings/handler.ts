@@ -26,7 +26,7 @@ import {
   UpdateDomainCommand,
   UpdateUserProfileCommand,
 } from '@aws-sdk/client-sagemaker';
-import { errorMessage, errorName, RetryOptions, withRetry } from '../domain-teardown/retry';
+import { errorMessage, errorName, RetryOptions, withRetry } from '../shared/retry';
 
 /** The CloudFormation custom-resource event the provider framework passes on. */
 export interface CanvasSettingsEvent {

@@ -24,7 +24,6 @@ import {
 } from '@aws-sdk/client-ec2';
 import { DeleteFileSystemCommand, DeleteMountTargetCommand, DescribeMountTargetsCommand, MountTargetDescription } from '@aws-sdk/client-efs';
 import { ignoring } from './before';
-import { errorName, withRetry } from './retry';
 import {
   booleanProperty,
   CustomResourceEvent,
@@ -36,6 +35,7 @@ import {
   TEARDOWN_TAG,
   TeardownContext,
 } from './types';
+import { errorName, withRetry } from '../shared/retry';
 
 export function afterPhysicalId(tagValue: string): string {
   return `${tagValue}:after-domain-deletion`;

@@ -23,7 +23,6 @@ import {
   ListTagsCommand,
   SpaceDetails,
 } from '@aws-sdk/client-sagemaker';
-import { errorMessage, errorName, withRetry } from './retry';
 import {
   CLOUDFORMATION_STACK_TAG,
   CustomResourceEvent,
@@ -35,6 +34,7 @@ import {
   TEARDOWN_TAG,
   TeardownContext,
 } from './types';
+import { errorMessage, errorName, withRetry } from '../shared/retry';
 
 /** App states that need no DeleteApp: gone, going, or failed (a failed app cannot be deleted and does not block). */
 const APP_DONE = new Set(['Deleted', 'Failed']);

@@ -4,7 +4,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EFSClient } from '@aws-sdk/client-efs';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import type { RetryOptions } from './retry';
+import type { RetryOptions } from '../shared/retry';
 
 /** What the provider framework passes to onEvent (and, with onEvent's extra fields, to isComplete). */
 export interface CustomResourceEvent {

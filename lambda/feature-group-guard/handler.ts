@@ -2,6 +2,7 @@
 /* eslint-disable import/no-extraneous-dependencies */
 import { DescribeFeatureGroupCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { findings, GuardedSchema, parseSchema, physicalId } from './schema';
+import { DEFAULT_RETRY, errorName, RetryOptions, withRetry } from '../shared/retry';
 
 /** The custom-resource event, as the provider framework passes it to onEvent. */
 export interface GuardEvent {
@@ -110,7 +111,7 @@ async function refuseIfExists(name: string, deps: GuardDependencies, action: 'cr
 /** The status of the feature group, or undefined when it does not exist. */
 async function describe(name: string, deps: GuardDependencies): Promise<string | undefined> {
   try {
-    const result = await withRetry(() => deps.sagemaker.send(new DescribeFeatureGroupCommand({ FeatureGroupName: name })), deps);
+    const result = await withRetry(() => deps.sagemaker.send(new DescribeFeatureGroupCommand({ FeatureGroupName: name })), retryOptions(deps));
     return result.FeatureGroupStatus ?? 'unknown';
   } catch (e) {
     if (errorName(e) === 'ResourceNotFound') return undefined;
@@ -118,21 +119,10 @@ async function describe(name: string, deps: GuardDependencies): Promise<string |
   }
 }
 
-const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException']);
-
-/** Retries throttled calls with exponential backoff (on top of the SDK's own retries). */
-export async function withRetry<T>(call: () => Promise<T>, deps: GuardDependencies, attempts = 6): Promise<T> {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (e) {
-      if (attempt >= attempts || !THROTTLING.has(errorName(e))) throw e;
-      await sleep(Math.min(1000 * 2 ** (attempt - 1), 20_000));
-    }
-  }
-}
-
-function errorName(e: unknown): string {
-  return (e as { name?: string })?.name ?? '';
+/**
+ * Throttled calls are retried with exponential backoff (on top of the SDK's own retries): 1, 2, 4 ...
+ * up to 20 seconds, fixed delays (no jitter: one call per feature group, there is no burst to spread).
+ */
+function retryOptions(deps: GuardDependencies): RetryOptions {
+  return { attempts: 6, baseDelayMs: 1_000, maxDelayMs: 20_000, sleep: deps.sleep ?? DEFAULT_RETRY.sleep, jitter: false };
 }

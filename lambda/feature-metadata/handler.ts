@@ -1,6 +1,7 @@
 // The Node.js 24 Lambda runtime provides AWS SDK v3 (left external in the bundle): a devDependency on purpose.
 /* eslint-disable import/no-extraneous-dependencies */
 import { FeatureParameter, SageMakerClient, UpdateFeatureMetadataCommand } from '@aws-sdk/client-sagemaker';
+import { DEFAULT_RETRY, errorMessage, errorName, isThrottling, RetryOptions, withRetry } from '../shared/retry';
 
 /** The custom-resource event, as the provider framework passes it to onEvent. */
 export interface MetadataEvent {
@@ -111,13 +112,13 @@ async function apply(groupName: string, change: MetadataChange, deps: MetadataDe
         Description: i === 0 ? change.description : undefined,
         ParameterAdditions: additions.length > 0 ? additions : undefined,
         ParameterRemovals: removals.length > 0 ? removals : undefined,
-      })), deps);
+      })), retryOptions(deps), isRetryable);
     } catch (e) {
       if (errorName(e) === 'ResourceNotFound') {
         throw new Error(`Cannot set the metadata of feature '${change.feature}': feature group '${groupName}' or the feature still does `
           + `not exist after retries (was it deleted outside CloudFormation?): ${errorMessage(e)}`);
       }
-      throw new Error(`UpdateFeatureMetadata failed for feature '${change.feature}' of feature group '${groupName}': ${errorName(e)}: ${errorMessage(e)}`);
+      throw new Error(`UpdateFeatureMetadata failed for feature '${change.feature}' of feature group '${groupName}': ${errorName(e) || 'Error'}: ${errorMessage(e)}`);
     }
   }
 }
@@ -130,28 +131,15 @@ function parseFeatures(value: unknown): FeatureMetadata[] {
 }
 
 /**
- * Retried with exponential backoff: throttling, a group that is still applying an update, and a feature
- * not found yet (a feature added by the same deployment may take a moment to be visible).
+ * Retried with exponential backoff (1, 2, 4 ... up to 30 seconds, 8 attempts): throttling, a group that
+ * is still applying an update, and a feature not found yet (a feature added by the same deployment may
+ * take a moment to be visible).
  */
-const RETRYABLE = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ResourceInUse',
-  'ResourceNotFound']);
-
-export async function withRetry<T>(call: () => Promise<T>, deps: MetadataDependencies, attempts = 8): Promise<T> {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (e) {
-      if (attempt >= attempts || !RETRYABLE.has(errorName(e))) throw e;
-      await sleep(Math.min(1000 * 2 ** (attempt - 1), 30_000));
-    }
-  }
+function isRetryable(e: unknown): boolean {
+  return isThrottling(e) || ['ResourceInUse', 'ResourceNotFound'].includes(errorName(e));
 }
 
-function errorName(e: unknown): string {
-  return (e as { name?: string })?.name ?? 'Error';
-}
-
-function errorMessage(e: unknown): string {
-  return (e as { message?: string })?.message ?? String(e);
+/** Fixed delays (no jitter): a deployment runs one handler call per feature group, there is no burst to spread. */
+function retryOptions(deps: MetadataDependencies): RetryOptions {
+  return { attempts: 8, baseDelayMs: 1_000, maxDelayMs: 30_000, sleep: deps.sleep ?? DEFAULT_RETRY.sleep, jitter: false };
 }

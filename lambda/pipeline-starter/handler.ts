@@ -10,6 +10,7 @@
 // The Node.js 24 Lambda runtime provides AWS SDK v3 (left external in the bundle): a devDependency on purpose.
 /* eslint-disable import/no-extraneous-dependencies */
 import { SageMakerClient, StartPipelineExecutionCommand } from '@aws-sdk/client-sagemaker';
+import { DEFAULT_RETRY, withRetry } from '../shared/retry';
 
 export interface StarterEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
@@ -32,8 +33,6 @@ export interface StarterContext {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly log?: (message: string, details?: { [key: string]: unknown }) => void;
 }
-
-const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded']);
 
 interface PipelineParameter {
   readonly Name: string;
@@ -82,22 +81,20 @@ export function parseParameters(value: unknown): PipelineParameter[] {
   });
 }
 
+/** Retries throttling with exponential backoff (fixed delays, each one logged). */
 async function withThrottlingRetry<T>(call: () => Promise<T>, ctx: StarterContext): Promise<T> {
-  const maxAttempts = ctx.maxAttempts ?? 6;
-  const baseDelay = ctx.baseDelayMs ?? 1000;
-  const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (e) {
-      const name = (e as { name?: string }).name ?? '';
-      const throttled = THROTTLING.has(name) || (e as { $retryable?: { throttling?: boolean } }).$retryable?.throttling === true;
-      if (!throttled || attempt >= maxAttempts) throw e;
-      const delay = baseDelay * 2 ** (attempt - 1);
-      ctx.log?.('throttled, retrying', { attempt, delayMs: delay });
-      await sleep(delay);
-    }
-  }
+  const sleep = ctx.sleep ?? DEFAULT_RETRY.sleep;
+  let attempt = 0;
+  return withRetry(call, {
+    attempts: ctx.maxAttempts ?? 6,
+    baseDelayMs: ctx.baseDelayMs ?? 1000,
+    maxDelayMs: Number.POSITIVE_INFINITY,
+    jitter: false,
+    sleep: async (delayMs) => {
+      ctx.log?.('throttled, retrying', { attempt: ++attempt, delayMs });
+      await sleep(delayMs);
+    },
+  });
 }
 
 function requireString(value: unknown, name: string): string {

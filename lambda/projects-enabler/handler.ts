@@ -27,7 +27,7 @@ import {
   ListAcceptedPortfolioSharesCommand,
   ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
-import { errorName, RetryOptions, withRetry } from '../domain-teardown/retry';
+import { errorName, RetryOptions, withRetry } from '../shared/retry';
 
 /** The provider name of SageMaker's shared portfolio. */
 export const SAGEMAKER_PORTFOLIO_PROVIDER = 'Amazon SageMaker';

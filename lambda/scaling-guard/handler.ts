@@ -25,7 +25,7 @@ import {
   DeregisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import type { CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
-import { DEFAULT_RETRY, errorMessage, errorName, RetryOptions, withRetry } from './retry';
+import { DEFAULT_RETRY, errorMessage, errorName, isThrottling, RetryOptions, withRetry } from '../shared/retry';
 
 /** A variant registered for auto scaling, as the construct passes it. */
 export interface ScalableVariant {
@@ -45,6 +45,20 @@ export interface GuardDependencies {
   readonly retry?: RetryOptions;
   readonly log?: (message: string, details?: { [key: string]: unknown }) => void;
 }
+
+/**
+ * Application Auto Scaling errors worth another attempt besides throttling: another update of the
+ * same target is in progress, or a transient service error.
+ */
+const RETRYABLE = new Set(['ConcurrentUpdateException', 'InternalServiceException']);
+
+/** True for throttling and for the Application Auto Scaling errors that ask for a retry. */
+export function isRetryable(error: unknown): boolean {
+  return isThrottling(error) || RETRYABLE.has(errorName(error));
+}
+
+/** A deployment that changes several endpoints deregisters many targets at once: a longer back-off than the default. */
+export const SCALING_RETRY: RetryOptions = { ...DEFAULT_RETRY, attempts: 8, baseDelayMs: 1_000, maxDelayMs: 20_000 };
 
 /** The scalable dimension of an endpoint variant's instance count. */
 export const VARIANT_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
@@ -99,7 +113,7 @@ async function deregister(deps: GuardDependencies, endpointName: string, variant
       ServiceNamespace: 'sagemaker',
       ResourceId: resourceId,
       ScalableDimension: VARIANT_DIMENSION,
-    })), deps.retry ?? DEFAULT_RETRY);
+    })), deps.retry ?? SCALING_RETRY, isRetryable);
     return true;
   } catch (error) {
     if (errorName(error) === 'ObjectNotFoundException') return false;

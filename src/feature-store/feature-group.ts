@@ -16,7 +16,7 @@ import {
 import { PropsValidator } from '../private/validation';
 import { SecureBucket } from '../security/secure-bucket';
 import { createFeatureMetadata, createSchemaGuard, FeatureMetadataEntry } from './private/custom-resources';
-import { nagResourceDetail } from './private/nag-detail';
+import { nagResourceDetail } from '../private/nag-detail';
 import { registerForCreationOrder } from './private/stack-state';
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 import { CfnResource, Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { INVOCATION_NAMESPACE, serviceLinkedRole } from './private/metrics';
+import { addScaleOutFromZero, trackingDefaults, validateBounds } from './private/scaling';
 import { ScalingCooldownOptions } from './variant-scaling';
 import { PropsValidator } from '../private/validation';
 
@@ -43,14 +43,6 @@ export interface CopyTargetOptions {
   readonly component: CfnResource;
 }
 
-function trackingDefaults(props: ScalingCooldownOptions) {
-  return {
-    scaleInCooldown: props.scaleInCooldown ?? Duration.minutes(5),
-    scaleOutCooldown: props.scaleOutCooldown ?? Duration.minutes(1),
-    disableScaleIn: props.disableScaleIn,
-  };
-}
-
 /**
  * Auto scaling of an inference component's copy count, on Application Auto Scaling. With a minimum
  * of 0, a step policy on the NoCapacityInvocationFailures alarm adds the first copy when a request
@@ -79,11 +71,7 @@ export class CopyCountScaling extends Construct {
 
   private constructor(scope: Construct, id: string, options: CopyTargetOptions) {
     const v = PropsValidator.forNew('CopyCountScaling', scope, id);
-    v.range('minCapacity', options.minCapacity, 0, 10_000);
-    v.range('maxCapacity', options.maxCapacity, 1, 10_000);
-    if (!Token.isUnresolved(options.minCapacity) && !Token.isUnresolved(options.maxCapacity) && options.maxCapacity < options.minCapacity) {
-      v.error(`maxCapacity must be at least minCapacity (${options.minCapacity}), got ${options.maxCapacity}`);
-    }
+    validateBounds(v, options.minCapacity, options.maxCapacity);
     v.throwIfInvalid();
     super(scope, id);
     this.minCapacity = options.minCapacity;
@@ -99,14 +87,8 @@ export class CopyCountScaling extends Construct {
     (this.scalableTarget.node.defaultChild as CfnResource).node.addDependency(options.component);
 
     if (!Token.isUnresolved(options.minCapacity) && options.minCapacity === 0) {
-      const action = new appscaling.StepScalingAction(this.scalableTarget, 'ScaleOutFromZero', {
-        scalingTarget: this.scalableTarget,
-        adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-        metricAggregationType: appscaling.MetricAggregationType.MAXIMUM,
-        cooldown: Duration.minutes(1),
-      });
-      action.addAdjustment({ adjustment: 1, lowerBound: 0 });
-      const alarm = new cloudwatch.Alarm(this.scalableTarget, 'NoCapacityInvocationFailuresAlarm', {
+      this.scaleOutFromZeroAlarm = addScaleOutFromZero(this.scalableTarget, {
+        alarmId: 'NoCapacityInvocationFailuresAlarm',
         alarmDescription: `A request reached ${options.inferenceComponentName} while it had no copy: add one`,
         metric: new cloudwatch.Metric({
           namespace: INVOCATION_NAMESPACE,
@@ -115,14 +97,10 @@ export class CopyCountScaling extends Construct {
           statistic: 'Maximum',
           period: Duration.seconds(30),
         }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        metricAggregationType: appscaling.MetricAggregationType.MAXIMUM,
+        cooldown: Duration.minutes(1),
         evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        treatMissingData: cloudwatch.TreatMissingData.MISSING,
       });
-      alarm.addAlarmAction(new cwActions.ApplicationScalingAction(action));
-      this.scaleOutFromZeroAlarm = alarm;
     }
   }
 

@@ -11,7 +11,8 @@ import { IModelEndpoint } from './model-endpoint';
 import { ec2Arn, SageMakerServiceRole } from './private/execution-role';
 import { generatedName } from './private/hosting';
 import { IPlatformNetwork } from '../network/platform-network';
-import { localStorageRule, MODEL_MONITOR_REGISTRIES, MODEL_MONITOR_REPOSITORY } from '../private/inference-rules';
+import { MODEL_MONITOR_REGISTRIES, MODEL_MONITOR_REPOSITORY } from '../private/inference-rules';
+import { localStorageRule } from '../private/instance-storage-rules';
 import { PropsValidator } from '../private/validation';
 
 /** What a data-quality monitor checks and where it writes. */
@@ -260,7 +261,7 @@ export class DataQualityMonitor extends Construct {
           instanceType,
           instanceCount: props.instanceCount ?? 1,
           volumeSizeInGb: (props.volumeSize ?? Size.gibibytes(20)).toGibibytes(),
-          // SageMaker rejects a volume key on instance types with local NVMe storage (see inference-rules)
+          // SageMaker rejects a volume key on instance types with local NVMe storage (see instance-storage-rules)
           volumeKmsKeyId: localStorage ? undefined : props.encryptionKey.keyArn,
         },
       },

@@ -15,7 +15,7 @@ import { ENDPOINT_NAME, VARIANT_NAME } from './private/variants';
 import { InterfaceEndpointService } from '../network/endpoint-service';
 import { IPlatformNetwork } from '../network/platform-network';
 import { acknowledge } from '../private/acknowledgments';
-import { localStorageRule } from '../private/inference-rules';
+import { localStorageRule } from '../private/instance-storage-rules';
 import { PropsValidator } from '../private/validation';
 
 /** Properties of an {@link InferenceComponentEndpoint}. */

@@ -1,9 +1,9 @@
 import { CfnDeletionPolicy, CfnResource, Duration, Tags, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { ENDPOINT_INSTANCE_NAMESPACE, INVOCATION_NAMESPACE, serviceLinkedRole } from './private/metrics';
+import { addScaleOutFromZero, trackingDefaults, validateBounds } from './private/scaling';
 import { ENDPOINT_TAG_KEY } from './private/scaling-guard';
 import { burstableRule, isGpuInstanceType } from '../private/inference-rules';
 import { PropsValidator } from '../private/validation';
@@ -136,27 +136,12 @@ function variantTarget(scope: Construct, options: VariantTargetOptions): appscal
 }
 
 function validateCapacity(v: PropsValidator, options: VariantTargetOptions, minimum: number, minimumReason: string): void {
-  v.range('minCapacity', options.minCapacity, 0, 10_000);
-  v.range('maxCapacity', options.maxCapacity, 1, 10_000);
-  if (!Token.isUnresolved(options.minCapacity) && options.minCapacity < minimum) {
-    v.error(`minCapacity must be at least ${minimum} (${minimumReason}), got ${options.minCapacity}`);
-  }
-  if (!Token.isUnresolved(options.minCapacity) && !Token.isUnresolved(options.maxCapacity) && options.maxCapacity < options.minCapacity) {
-    v.error(`maxCapacity must be at least minCapacity (${options.minCapacity}), got ${options.maxCapacity}`);
-  }
+  validateBounds(v, options.minCapacity, options.maxCapacity, { minimum, reason: minimumReason });
   const burstable = burstableRule(options.instanceType);
   if (burstable) {
     v.error(`variant '${options.variantName}' runs on ${options.instanceType}, a burstable instance type that cannot be `
       + `registered for auto scaling (${burstable.source})`);
   }
-}
-
-function trackingDefaults(props: ScalingCooldownOptions) {
-  return {
-    scaleInCooldown: props.scaleInCooldown ?? Duration.minutes(5),
-    scaleOutCooldown: props.scaleOutCooldown ?? Duration.minutes(1),
-    disableScaleIn: props.disableScaleIn,
-  };
 }
 
 function validateSchedule(
@@ -342,14 +327,8 @@ export class AsyncVariantScaling extends Construct {
     if (!Token.isUnresolved(options.minCapacity) && options.minCapacity === 0) {
       // SageMaker developer guide, "Autoscale an asynchronous endpoint": scale out from zero on the
       // HasBacklogWithoutCapacity metric, one instance at a time
-      const action = new appscaling.StepScalingAction(this.scalableTarget, 'ScaleOutFromZero', {
-        scalingTarget: this.scalableTarget,
-        adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-        metricAggregationType: appscaling.MetricAggregationType.AVERAGE,
-        cooldown: Duration.minutes(5),
-      });
-      action.addAdjustment({ adjustment: 1, lowerBound: 0 });
-      const alarm = new cloudwatch.Alarm(this.scalableTarget, 'HasBacklogWithoutCapacityAlarm', {
+      this.scaleOutFromZeroAlarm = addScaleOutFromZero(this.scalableTarget, {
+        alarmId: 'HasBacklogWithoutCapacityAlarm',
         alarmDescription: `Requests are queued for ${options.endpointName} and it has no instance: start one`,
         metric: new cloudwatch.Metric({
           namespace: INVOCATION_NAMESPACE,
@@ -358,14 +337,10 @@ export class AsyncVariantScaling extends Construct {
           statistic: 'Average',
           period: Duration.minutes(1),
         }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        metricAggregationType: appscaling.MetricAggregationType.AVERAGE,
+        cooldown: Duration.minutes(5),
         evaluationPeriods: 2,
-        datapointsToAlarm: 2,
-        treatMissingData: cloudwatch.TreatMissingData.MISSING,
       });
-      alarm.addAlarmAction(new cwActions.ApplicationScalingAction(action));
-      this.scaleOutFromZeroAlarm = alarm;
     }
   }
 

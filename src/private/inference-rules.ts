@@ -1,67 +1,11 @@
 /**
  * Service rules of SageMaker hosting that the CloudFormation schema does not catch, one table per
  * topic, each row with the sentence of the documentation it comes from. The inference constructs
- * enforce them at synth time with clear errors.
+ * enforce them at synth time with clear errors. Instance families with local NVMe storage (no KMS
+ * volume key) are in instance-storage-rules.ts, shared with jobs and the job guardrails.
  */
+import { familyRule, InstanceFamilyRule } from './instance-storage-rules';
 
-/** One instance family and the documentation sentence that puts it in a table. */
-export interface InstanceFamilyRule {
-  /** The family, as it appears in `ml.<family>.<size>` (for example `g5`, `p6-b200`). */
-  readonly family: string;
-  /** Where the rule comes from. */
-  readonly source: string;
-}
-
-/**
- * The CreateEndpointConfig sentence behind {@link LOCAL_STORAGE_FAMILIES} (API reference,
- * CreateEndpointConfig, KmsKeyId).
- */
-export const LOCAL_STORAGE_KMS_SENTENCE = 'Certain Nitro-based instances include local storage, dependent on the instance type. '
-  + 'Local storage volumes are encrypted using a hardware module on the instance. You can\'t request a KmsKeyId when using an '
-  + 'instance type with local storage. If any of the models that you specify in the ProductionVariants parameter use nitro-based '
-  + 'instances with local storage, do not specify a value for the KmsKeyId parameter. If you specify a value for KmsKeyId when '
-  + 'using any nitro-based instances with local storage, the call to CreateEndpointConfig fails. (SageMaker API reference, '
-  + 'CreateEndpointConfig, KmsKeyId; it refers to the Amazon EC2 "Instance store volumes" table for the instance types.)';
-
-const instanceStore = (ec2Family: string) =>
-  `${LOCAL_STORAGE_KMS_SENTENCE} Amazon EC2 User Guide, "Instance store volume limits": ${ec2Family} instances include NVMe SSD instance store volumes.`;
-
-/**
- * Hosting instance families with local NVMe instance storage: an endpoint configuration that uses
- * any of them cannot name a KMS key for the ML storage volume (the service rejects it); the
- * instance store is encrypted by the Nitro hardware module instead. The hosting instance types come
- * from the `ProductionVariantInstanceType` enumeration of the SageMaker API; each family here has
- * instance store volumes in the EC2 table the API reference points to. EBS-only families (for example
- * ml.c5, ml.m5, ml.r5, ml.c6i, ml.m7i, ml.c7g, ml.p2, ml.p3, ml.inf1, ml.inf2, ml.t2) are not listed:
- * they need, and get, the KMS key.
- */
-export const LOCAL_STORAGE_FAMILIES: readonly InstanceFamilyRule[] = [
-  { family: 'c5d', source: instanceStore('C5d') },
-  { family: 'm5d', source: instanceStore('M5d') },
-  { family: 'r5d', source: instanceStore('R5d') },
-  { family: 'c6gd', source: instanceStore('C6gd') },
-  { family: 'm6gd', source: instanceStore('M6gd') },
-  { family: 'r6gd', source: instanceStore('R6gd') },
-  { family: 'r7gd', source: instanceStore('R7gd') },
-  { family: 'g4dn', source: instanceStore('G4dn') },
-  { family: 'g5', source: instanceStore('G5') },
-  { family: 'g6', source: instanceStore('G6') },
-  { family: 'g6e', source: instanceStore('G6e') },
-  { family: 'g7e', source: instanceStore('G7e') },
-  { family: 'p3dn', source: instanceStore('P3dn') },
-  { family: 'p4d', source: instanceStore('P4d') },
-  { family: 'p4de', source: instanceStore('P4de') },
-  { family: 'p5', source: instanceStore('P5') },
-  { family: 'p5e', source: instanceStore('P5e') },
-  { family: 'p5en', source: instanceStore('P5en') },
-  { family: 'p6-b200', source: instanceStore('P6-B200') },
-  { family: 'p6-b300', source: instanceStore('P6-B300') },
-  { family: 'p6e-gb200', source: instanceStore('P6e-GB200') },
-  { family: 'dl1', source: instanceStore('DL1') },
-  { family: 'trn1', source: instanceStore('Trn1') },
-  { family: 'trn1n', source: instanceStore('Trn1n') },
-  { family: 'trn2', source: instanceStore('Trn2') },
-];
 
 /**
  * Burstable instance families, which cannot be registered as Application Auto Scaling targets for
@@ -151,36 +95,17 @@ export const MODEL_MONITOR_REGISTRIES: { readonly [region: string]: string } = {
 /** The repository of the Model Monitor analyzer image. */
 export const MODEL_MONITOR_REPOSITORY = 'sagemaker-model-monitor-analyzer';
 
-/**
- * The family of an ML instance type: `ml.g5.2xlarge` is `g5`, `ml.p6-b200.48xlarge` is `p6-b200`.
- * Returns undefined for anything that is not `ml.<family>.<size>`.
- */
-export function instanceFamily(instanceType: string): string | undefined {
-  const match = /^ml\.([a-z0-9-]+)\.[a-z0-9]+$/.exec(instanceType);
-  return match ? match[1] : undefined;
-}
-
-function inTable(table: readonly InstanceFamilyRule[], instanceType: string): InstanceFamilyRule | undefined {
-  const family = instanceFamily(instanceType);
-  return family === undefined ? undefined : table.find((row) => row.family === family);
-}
-
-/** The rule row when the instance type has local NVMe instance storage (no KMS volume key allowed). */
-export function localStorageRule(instanceType: string): InstanceFamilyRule | undefined {
-  return inTable(LOCAL_STORAGE_FAMILIES, instanceType);
-}
-
 /** The rule row when the instance type is burstable (cannot be autoscaled). */
 export function burstableRule(instanceType: string): InstanceFamilyRule | undefined {
-  return inTable(BURSTABLE_FAMILIES, instanceType);
+  return familyRule(BURSTABLE_FAMILIES, instanceType);
 }
 
 /** The rule row when the instance type excludes deployment guardrails. */
 export function noGuardrailsRule(instanceType: string): InstanceFamilyRule | undefined {
-  return inTable(NO_GUARDRAILS_FAMILIES, instanceType);
+  return familyRule(NO_GUARDRAILS_FAMILIES, instanceType);
 }
 
 /** True when the instance type has NVIDIA GPUs. */
 export function isGpuInstanceType(instanceType: string): boolean {
-  return inTable(GPU_FAMILIES, instanceType) !== undefined;
+  return familyRule(GPU_FAMILIES, instanceType) !== undefined;
 }

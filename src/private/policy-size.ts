@@ -22,7 +22,9 @@ function substituteIntrinsics(node: unknown): unknown {
   const o = node as { [key: string]: unknown };
   const keys = Object.keys(o);
   if (keys.length === 1 && keys[0] === 'Fn::Join') {
-    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+    const [sep, parts] = o['Fn::Join'] as [string, unknown];
+    // a list-valued intrinsic (Fn::Split, a list parameter) counts as one deploy-time value
+    if (!Array.isArray(parts)) return TOKEN_ESTIMATE;
     return parts.map((p) => (typeof p === 'string' ? p : estimateRef(p))).join(sep);
   }
   if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return TOKEN_ESTIMATE;

@@ -51,6 +51,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge, AcknowledgmentName } from './acknowledgments';
+import { wildcardFindings } from './nag-detail';
 import { PropsValidator } from './validation';
 
 /** Creates a handler function: one of the generated constructs in src/private/handlers. */
@@ -377,51 +378,6 @@ export class PlatformProvider extends Construct {
     }
     return resource;
   }
-}
-
-/**
- * The AwsSolutions-IAM5 finding details (`Resource::...`, `Action::...`) that `statements` produce, in
- * cdk-nag's notation: references flattened to `<LogicalId>` / `<LogicalId.Attribute>`, joins concatenated.
- */
-export function wildcardFindings(scope: IConstruct, statements: iam.PolicyStatement[]): string[] {
-  const stack = Stack.of(scope);
-  const found = new Set<string>();
-  for (const statement of statements) {
-    if (statement.effect !== iam.Effect.ALLOW) continue;
-    const json = stack.resolve(statement.toStatementJson());
-    for (const action of asArray(json.Action)) {
-      if (typeof action === 'string' && action.includes('*')) found.add(`Action::${action}`);
-    }
-    for (const resource of asArray(json.Resource)) {
-      const flat = flattenReference(resource);
-      if (flat.includes('*')) found.add(`Resource::${flat}`);
-    }
-  }
-  return [...found];
-}
-
-function asArray(value: unknown): unknown[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-/** cdk-nag's flattening of CloudFormation references (utils/flatten-cfn-reference, not exported by cdk-nag). */
-function flattenReference(node: unknown): string {
-  if (node === undefined) return '';
-  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/}/g, '>');
-  const obj = node as { [key: string]: unknown };
-  if (obj['Fn::Join']) {
-    const [delimiter, items] = obj['Fn::Join'] as [string, unknown[]];
-    return items.map(flattenReference).join(delimiter);
-  }
-  if (obj['Fn::Sub']) return flattenReference(obj['Fn::Sub']);
-  if (obj['Fn::GetAtt']) {
-    const [resource, attribute] = obj['Fn::GetAtt'] as [unknown, unknown];
-    return `<${flattenReference(resource)}.${flattenReference(attribute)}>`;
-  }
-  if (obj['Fn::ImportValue']) return flattenReference(obj['Fn::ImportValue']);
-  if (obj.Ref) return `<${flattenReference(obj.Ref)}>`;
-  return JSON.stringify(node);
 }
 
 function validateProviderProps(scope: Stack, id: string, props: PlatformProviderProps): void {

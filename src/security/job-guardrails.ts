@@ -1,7 +1,8 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { isLocalStoragePattern } from '../private/instance-storage-rules';
 import { validateJobGuardrails } from '../private/job-guardrails-validation';
 import { PropsValidator } from '../private/validation';
 
@@ -31,7 +32,10 @@ export interface JobGuardrailsOptions {
   /** The only security groups jobs may use (`sagemaker:VpcSecurityGroupIds`). */
   readonly securityGroups: ec2.ISecurityGroup[];
 
-  /** The KMS key of the jobs' storage volumes (`sagemaker:VolumeKmsKeyArn`). */
+  /**
+   * The KMS key of the jobs' storage volumes (`sagemaker:VolumeKmsKeyArn`). Required on every job
+   * except those that run only on allowed instance types with local NVMe storage (see `instanceTypes`).
+   */
   readonly volumeKey: kms.IKey;
 
   /** The KMS key of the jobs' output in Amazon S3 (`sagemaker:OutputKmsKeyArn`). */
@@ -42,7 +46,10 @@ export interface JobGuardrailsOptions {
    * wildcard (`ml.m5.*`).
    *
    * Instance types with local NVMe storage (for example `ml.g5.*`, `ml.p4d.*`, `ml.m5d.*`) do not accept
-   * a volume KMS key, so jobs on them are denied while a volume key is required.
+   * a volume KMS key (their instance store is encrypted by the Nitro hardware module): entries of this
+   * list that name such a type or family (exact, or `ml.<family>.*`) are allowed without a volume key
+   * when every instance type of the job is one of them; every other guardrail still applies. A job
+   * that mixes them with EBS-only types still needs the volume key.
    *
    * @default JobGuardrails.DEFAULT_INSTANCE_TYPES (general purpose, compute and memory optimized CPU families)
    */
@@ -177,7 +184,8 @@ const ALL_JOB_TYPES = [
 
 /**
  * IAM statements that let a principal create SageMaker jobs only inside the platform's guardrails:
- * the platform subnets and security groups, the volume and output KMS keys, inter-container traffic
+ * the platform subnets and security groups, the volume KMS key (except on allowed instance types with
+ * local NVMe storage, where SageMaker rejects one) and the output KMS key, inter-container traffic
  * encryption, an instance-type allowlist and, optionally, network isolation.
  *
  * Each guardrail is enforced twice: the allow statements carry the conditions, and
@@ -206,6 +214,8 @@ export class JobGuardrails {
 
   private readonly subnetIds: string[];
   private readonly securityGroupIds: string[];
+  /** The entries of the allowlist whose instance types all have local NVMe storage (no volume key). */
+  private readonly localStorageTypes: string[];
 
   constructor(private readonly options: JobGuardrailsOptions) {
     const validator = new PropsValidator('JobGuardrails', 'options');
@@ -215,11 +225,14 @@ export class JobGuardrails {
     this.requireNetworkIsolation = options.requireNetworkIsolation ?? false;
     this.subnetIds = options.subnets.map((s) => s.subnetId);
     this.securityGroupIds = options.securityGroups.map((sg) => sg.securityGroupId);
+    this.localStorageTypes = this.instanceTypes.filter((t) => !Token.isUnresolved(t) && isLocalStoragePattern(t));
   }
 
   /**
    * Allows creating jobs of the given types only when the request satisfies every guardrail.
-   * One statement per group of actions that share the same condition keys.
+   * One statement per group of actions that share the same condition keys and, when the allowlist
+   * names instance types with local NVMe storage, one more per group with an instance-type key: jobs
+   * that run only on those types, without a volume key (SageMaker rejects one there).
    */
   public allowJobCreation(options: JobPermissionOptions = {}): iam.PolicyStatement[] {
     const specs = withModel(specsFor(options.jobTypes));
@@ -239,6 +252,19 @@ export class JobGuardrails {
       this.addGuardrailConditions(statement, group[0].keys);
       addTagConditions(statement, 'aws:RequestTag', options.tags);
       statements.push(statement);
+
+      const keys = group[0].keys;
+      if (this.localStorageTypes.length > 0 && keys.volumeKey && keys.instanceTypes) {
+        const local = new iam.PolicyStatement({
+          sid: `Create${group.map((s) => s.label).join('')}OnLocalStorageWithinGuardrails`,
+          effect: iam.Effect.ALLOW,
+          actions: statement.actions,
+          resources: statement.resources,
+        });
+        this.addGuardrailConditions(local, keys, true);
+        addTagConditions(local, 'aws:RequestTag', options.tags);
+        statements.push(local);
+      }
     }
     return statements;
   }
@@ -251,16 +277,10 @@ export class JobGuardrails {
   public denyNonCompliantJobs(): iam.PolicyStatement[] {
     const specs = [...specsFor(undefined), MODEL];
     const actionsWith = (key: keyof JobTypeSpec['keys']) => specs.filter((s) => s.keys[key]).flatMap((s) => s.create);
-    const deny = (sid: string, actions: string[], operator: string, conditions: { [key: string]: unknown }) => new iam.PolicyStatement({
-      sid,
-      effect: iam.Effect.DENY,
-      actions,
-      resources: ['*'],
-      conditions: { [operator]: conditions },
-    });
+    const deny = (sid: string, actions: string[], operator: string, conditions: { [key: string]: unknown }) =>
+      denyStatement(sid, actions, { [operator]: conditions });
 
     const vpc = actionsWith('vpc');
-    const volume = actionsWith('volumeKey');
     const output = actionsWith('outputKey');
     const ict = actionsWith('interContainerEncryption');
     const instances = actionsWith('instanceTypes');
@@ -271,7 +291,7 @@ export class JobGuardrails {
       deny('DenyJobsWithoutSecurityGroups', vpc, 'Null', { 'sagemaker:VpcSecurityGroupIds': 'true' }),
       deny('DenyJobsOutsidePlatformSecurityGroups', vpc, 'ForAnyValue:StringNotEquals', { 'sagemaker:VpcSecurityGroupIds': this.securityGroupIds }),
       // single-valued keys: a negated operator also matches when the key is missing
-      deny('DenyJobsWithoutPlatformVolumeKey', volume, 'ArnNotEquals', { 'sagemaker:VolumeKmsKeyArn': this.options.volumeKey.keyArn }),
+      ...this.denyWithoutVolumeKey(specs.filter((s) => s.keys.volumeKey)),
       deny('DenyJobsWithoutPlatformOutputKey', output, 'ArnNotEquals', { 'sagemaker:OutputKmsKeyArn': this.options.outputKey.keyArn }),
       deny('DenyJobsWithoutInterContainerEncryption', ict, 'BoolIfExists', { 'sagemaker:InterContainerTrafficEncryption': 'false' }),
       deny('DenyJobsWithoutInstanceTypes', instances, 'Null', { 'sagemaker:InstanceTypes': 'true' }),
@@ -279,6 +299,32 @@ export class JobGuardrails {
     ];
     if (this.requireNetworkIsolation) {
       statements.push(deny('DenyJobsWithoutNetworkIsolation', actionsWith('networkIsolation'), 'BoolIfExists', { 'sagemaker:NetworkIsolation': 'false' }));
+    }
+    return statements;
+  }
+
+  /**
+   * Denies a missing or foreign volume key. When the allowlist names instance types with local NVMe
+   * storage, the deny on actions with an instance-type key applies only when some instance type of
+   * the request is not one of them (`ForAnyValue:StringNotLike`: any value that matches none of the
+   * patterns); a request on those types alone needs no key (SageMaker rejects one there, so no deny is
+   * needed for a key on them). Actions without an instance-type key (AutoML) always need the key:
+   * ForAnyValue on a key the request lacks is false, so they get their own statement.
+   */
+  private denyWithoutVolumeKey(specs: JobTypeSpec[]): iam.PolicyStatement[] {
+    const notPlatformKey = { ArnNotEquals: { 'sagemaker:VolumeKmsKeyArn': this.options.volumeKey.keyArn } };
+    if (this.localStorageTypes.length === 0) {
+      return [denyStatement('DenyJobsWithoutPlatformVolumeKey', specs.flatMap((s) => s.create), notPlatformKey)];
+    }
+    const typed = specs.filter((s) => s.keys.instanceTypes);
+    const untyped = specs.filter((s) => !s.keys.instanceTypes);
+    const statements = [denyStatement('DenyJobsWithoutPlatformVolumeKey', typed.flatMap((s) => s.create), {
+      ...notPlatformKey,
+      'ForAnyValue:StringNotLike': { 'sagemaker:InstanceTypes': this.localStorageTypes },
+    })];
+    if (untyped.length > 0) {
+      statements.push(denyStatement(`Deny${untyped.map((s) => s.label).join('')}WithoutPlatformVolumeKey`,
+        untyped.flatMap((s) => s.create), notPlatformKey));
     }
     return statements;
   }
@@ -341,7 +387,11 @@ export class JobGuardrails {
     ];
   }
 
-  private addGuardrailConditions(statement: iam.PolicyStatement, keys: JobTypeSpec['keys']): void {
+  /**
+   * The guardrail conditions of an allow statement. With `localStorage`, the instance types are only
+   * those of the allowlist with local NVMe storage and the request must name no volume key.
+   */
+  private addGuardrailConditions(statement: iam.PolicyStatement, keys: JobTypeSpec['keys'], localStorage = false): void {
     const notNull: { [key: string]: string } = {};
     if (keys.vpc) {
       statement.addCondition('ForAllValues:StringEquals', {
@@ -352,13 +402,14 @@ export class JobGuardrails {
       notNull['sagemaker:VpcSecurityGroupIds'] = 'false';
     }
     if (keys.instanceTypes) {
-      statement.addCondition('ForAllValues:StringLike', { 'sagemaker:InstanceTypes': this.instanceTypes });
+      statement.addCondition('ForAllValues:StringLike', { 'sagemaker:InstanceTypes': localStorage ? this.localStorageTypes : this.instanceTypes });
       notNull['sagemaker:InstanceTypes'] = 'false';
     }
+    if (localStorage) notNull['sagemaker:VolumeKmsKeyArn'] = 'true';
     if (Object.keys(notNull).length > 0) statement.addCondition('Null', notNull);
 
     const arns: { [key: string]: string } = {};
-    if (keys.volumeKey) arns['sagemaker:VolumeKmsKeyArn'] = this.options.volumeKey.keyArn;
+    if (keys.volumeKey && !localStorage) arns['sagemaker:VolumeKmsKeyArn'] = this.options.volumeKey.keyArn;
     if (keys.outputKey) arns['sagemaker:OutputKmsKeyArn'] = this.options.outputKey.keyArn;
     if (Object.keys(arns).length > 0) statement.addCondition('ArnEquals', arns);
 
@@ -367,6 +418,10 @@ export class JobGuardrails {
     if (keys.networkIsolation && this.requireNetworkIsolation) bools['sagemaker:NetworkIsolation'] = 'true';
     if (Object.keys(bools).length > 0) statement.addCondition('Bool', bools);
   }
+}
+
+function denyStatement(sid: string, actions: string[], conditions: { [operator: string]: unknown }): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, effect: iam.Effect.DENY, actions, resources: ['*'], conditions });
 }
 
 function specsFor(jobTypes: SageMakerJobType[] | undefined): JobTypeSpec[] {

@@ -8,10 +8,10 @@ import { ISpace, Space, SpaceOptions } from './space';
 import type { IStudioDomain } from './studio-domain';
 import { acknowledge, AcknowledgmentName } from '../private/acknowledgments';
 import { validateInstanceTypes, validateJobGuardrails } from '../private/job-guardrails-validation';
+import { policyWildcardFindings } from '../private/nag-detail';
 import { estimatePolicySize, MANAGED_POLICY_MAX_CHARS } from '../private/policy-size';
 import { STUDIO_NAME } from '../private/studio-rules';
 import { PropsValidator } from '../private/validation';
-import { wildcardFindings } from '../private/wildcard-findings';
 import { JobGuardrails } from '../security/job-guardrails';
 import { SageMakerPolicies } from '../security/sagemaker-policies';
 
@@ -244,10 +244,13 @@ export class UserProfile extends UserProfileBase {
   /** The user's own security group, attached to the user's apps with the domain's. */
   public readonly securityGroup: ec2.ISecurityGroup;
 
-  /** The user-specific Studio policy of the execution role: spaces, apps, tags, `iam:PassRole`, data. */
+  /**
+   * The user-specific Studio policy of the execution role: spaces, apps, tags, `iam:PassRole`, data,
+   * and describing, stopping and tagging (on creation) the user's own jobs.
+   */
   public readonly executionPolicy: iam.ManagedPolicy;
 
-  /** The user-specific job policy of the execution role: create and manage the user's own jobs. */
+  /** The user-specific job policy of the execution role: create the user's own jobs within the domain's job guardrails. */
   public readonly jobsPolicy: iam.ManagedPolicy;
 
   /** The user's private space, unless `privateSpace: false`. */
@@ -336,7 +339,8 @@ export class UserProfile extends UserProfileBase {
 
   private createExecutionPolicies(props: UserProfileProps, guardrails: JobGuardrails): [iam.ManagedPolicy, iam.ManagedPolicy] {
     const owner = { [SageMakerPolicies.OWNER_TAG_KEY]: this.userProfileName };
-    // two policies: one managed policy holds at most 6,144 characters
+    // two policies: one managed policy holds at most 6,144 characters. Job creation has a policy of its
+    // own: it grows by two statements when the allowlist names instance types with local NVMe storage
     const studio = new iam.ManagedPolicy(this, 'ExecutionPolicy', {
       description: `Studio user profile ${this.userProfileName}: own spaces, apps and data only`,
       roles: [this.role],
@@ -350,17 +354,15 @@ export class UserProfile extends UserProfileBase {
         }),
         SageMakerPolicies.passRole([this.role]),
         ...dataStatements(props.dataBuckets ?? [], this.dataPrefix),
+        guardrails.allowJobManagement({ tags: owner }),
+        guardrails.allowTaggingOnCreate({ tags: owner }),
       ],
     });
     acknowledgeWildcards(studio, 'STUDIO_USER_RESOURCE_NAMES');
     const jobs = new iam.ManagedPolicy(this, 'JobsPolicy', {
       description: `Studio user profile ${this.userProfileName}: own jobs, within the domain's job guardrails`,
       roles: [this.role],
-      statements: [
-        ...guardrails.allowJobCreation({ tags: owner }),
-        guardrails.allowJobManagement({ tags: owner }),
-        guardrails.allowTaggingOnCreate({ tags: owner }),
-      ],
+      statements: guardrails.allowJobCreation({ tags: owner }),
     });
     acknowledgeWildcards(jobs, 'STUDIO_USER_RESOURCE_NAMES');
     checkPolicySizes(this, [studio, jobs]);
@@ -455,7 +457,7 @@ function checkPolicySizes(scope: IConstruct, policies: iam.ManagedPolicy[]): voi
 
 /** Acknowledges AwsSolutions-IAM5 for exactly the wildcards the policy's allow statements name. */
 function acknowledgeWildcards(policy: iam.ManagedPolicy, name: AcknowledgmentName): void {
-  const details = wildcardFindings(policy);
+  const details = policyWildcardFindings(policy);
   if (details.length > 0) acknowledge(policy, name, details);
 }
 

@@ -16,7 +16,7 @@ import { LifecycleFile, lifecycleScripts, ON_CREATE, provisioningParameters, sha
 import { LifecycleUpload } from './lifecycle-upload';
 import { acknowledge, AcknowledgmentName } from '../private/acknowledgments';
 import { HYPERPOD_LIMITS, HYPERPOD_RULES } from '../private/hyperpod-rules';
-import { wildcardFindings } from '../private/wildcard-findings';
+import { policyWildcardFindings } from '../private/nag-detail';
 
 /**
  * Whether HyperPod replaces or reboots faulty nodes by itself.
@@ -642,7 +642,7 @@ export class GpuTrainingCluster extends GpuTrainingClusterBase {
   private attachPolicy(scope: Construct, role: iam.Role, id: string, description: string, statements: iam.PolicyStatement[],
     wildcards: AcknowledgmentName): void {
     const policy = new iam.ManagedPolicy(scope, id, { description, statements, roles: [role] });
-    acknowledge(policy, wildcards, wildcardFindings(policy));
+    acknowledge(policy, wildcards, policyWildcardFindings(policy));
   }
 }
 

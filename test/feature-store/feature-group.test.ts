@@ -7,8 +7,8 @@ import { EmployeeRetentionFeaturesStack } from '../../examples/feature-store';
 import {
   FeatureGroup, FeatureType, OfflineStoreTableFormat, OnlineStoreStorageType, PlatformNetwork, RecordOperation, SecureBucket, ThroughputMode,
 } from '../../src';
-import { nagResourceDetail } from '../../src/feature-store/private/nag-detail';
 import { acknowledge } from '../../src/private/acknowledgments';
+import { nagResourceDetail } from '../../src/private/nag-detail';
 import { compliantTemplate, inspect, TEST_ENV, testApp, testStack } from '../harness';
 
 const GROUP = 'AWS::SageMaker::FeatureGroup';

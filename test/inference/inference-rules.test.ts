@@ -1,7 +1,5 @@
-import {
-  burstableRule, instanceFamily, isGpuInstanceType, LOCAL_STORAGE_FAMILIES, LOCAL_STORAGE_KMS_SENTENCE, localStorageRule,
-  MODEL_MONITOR_REGISTRIES, noGuardrailsRule,
-} from '../../src/private/inference-rules';
+import { burstableRule, isGpuInstanceType, MODEL_MONITOR_REGISTRIES, noGuardrailsRule } from '../../src/private/inference-rules';
+import { instanceFamily, LOCAL_STORAGE_FAMILIES, LOCAL_STORAGE_KMS_SENTENCE, localStorageRule } from '../../src/private/instance-storage-rules';
 
 describe('inference rules', () => {
   test('reads the family of ML instance types', () => {

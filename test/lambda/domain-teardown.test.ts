@@ -26,7 +26,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { isComplete, onEvent } from '../../lambda/domain-teardown/handler';
 import { handler as isCompleteEntry } from '../../lambda/domain-teardown/is-complete.lambda';
 import { handler as onEventEntry } from '../../lambda/domain-teardown/on-event.lambda';
-import { errorName, isThrottling, withRetry } from '../../lambda/domain-teardown/retry';
 import {
   CustomResourceEvent,
   DOMAIN_ID_TAG,
@@ -34,6 +33,7 @@ import {
   TEARDOWN_TAG,
   TeardownContext,
 } from '../../lambda/domain-teardown/types';
+import { errorName, isThrottling, withRetry } from '../../lambda/shared/retry';
 
 const DOMAIN_ID = 'd-abcdefghijkl';
 const DOMAIN_ARN = `arn:aws:sagemaker:us-east-1:123456789012:domain/${DOMAIN_ID}`;

@@ -8,7 +8,7 @@ import {
 import type { CdkCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { onEvent, parseProperties, variantsToDeregister } from '../../lambda/scaling-guard/handler';
-import { withRetry } from '../../lambda/scaling-guard/retry';
+import { withRetry } from '../../lambda/shared/retry';
 
 const autoscaling = mockClient(ApplicationAutoScalingClient);
 const noWait = { attempts: 4, baseDelayMs: 1, maxDelayMs: 2, sleep: async () => undefined };

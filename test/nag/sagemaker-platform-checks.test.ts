@@ -11,8 +11,12 @@ type Props = Record<string, unknown>;
 const res = (type: string, properties: Props) => (stack: Stack) => { new CfnResource(stack, 'Subject', { type, properties }); };
 
 const domain = (overrides: Props = {}, settings: Props = {}) => res('AWS::SageMaker::Domain', {
-  DomainName: 'd', AuthMode: 'IAM', VpcId: 'vpc-0123456789abcdef0', SubnetIds: SUBNETS,
-  AppNetworkAccessType: 'VpcOnly', KmsKeyId: KEY,
+  DomainName: 'd',
+  AuthMode: 'IAM',
+  VpcId: 'vpc-0123456789abcdef0',
+  SubnetIds: SUBNETS,
+  AppNetworkAccessType: 'VpcOnly',
+  KmsKeyId: KEY,
   DomainSettings: { ExecutionRoleIdentityConfig: 'USER_PROFILE_NAME', DockerSettings: { EnableDockerAccess: 'DISABLE' } },
   DefaultUserSettings: {
     ExecutionRole: ROLE,
@@ -25,21 +29,31 @@ const domain = (overrides: Props = {}, settings: Props = {}) => res('AWS::SageMa
 });
 const userProfile = (settings: Props) => res('AWS::SageMaker::UserProfile', { DomainId: 'd-abc', UserProfileName: 'alice', UserSettings: settings });
 const featureGroup = (overrides: Props) => res('AWS::SageMaker::FeatureGroup', {
-  FeatureGroupName: 'g', RecordIdentifierFeatureName: 'id', EventTimeFeatureName: 't', FeatureDefinitions: [],
+  FeatureGroupName: 'g',
+  RecordIdentifierFeatureName: 'id',
+  EventTimeFeatureName: 't',
+  FeatureDefinitions: [],
   OnlineStoreConfig: { EnableOnlineStore: true, SecurityConfig: { KmsKeyId: KEY } },
   OfflineStoreConfig: { S3StorageConfig: { S3Uri: 's3://b/p', KmsKeyId: KEY } },
   ...overrides,
 });
 const trainingStep = (args: Props = {}) => ({
-  Name: 'Train', Type: 'Training',
-  Arguments: { VpcConfig: { Subnets: SUBNETS, SecurityGroupIds: SGS }, ResourceConfig: { VolumeKmsKeyId: KEY }, OutputDataConfig: { KmsKeyId: KEY }, ...args },
+  Name: 'Train',
+  Type: 'Training',
+  Arguments: {
+    VpcConfig: { Subnets: SUBNETS, SecurityGroupIds: SGS },
+    ResourceConfig: { VolumeKmsKeyId: KEY },
+    OutputDataConfig: { KmsKeyId: KEY },
+    ...args,
+  },
 });
 const pipeline = (steps: unknown[], asJoin = false) => (stack: Stack) => {
   const body = JSON.stringify({ Version: '2020-12-01', Steps: steps });
   new CfnResource(stack, 'Subject', {
     type: 'AWS::SageMaker::Pipeline',
     properties: {
-      PipelineName: 'p', RoleArn: ROLE,
+      PipelineName: 'p',
+      RoleArn: ROLE,
       // with asJoin the key ARN's account becomes a token, as a definition built from CDK resources renders it
       PipelineDefinition: { PipelineDefinitionBody: asJoin ? Fn.join('', body.split(ACCOUNT).flatMap((part, i) => (i === 0 ? [part] : [Aws.ACCOUNT_ID, part]))) : body },
     },
@@ -62,7 +76,10 @@ const endpoint = (scaled: boolean, deployment?: Props) => (stack: Stack) => {
     new CfnResource(stack, 'Target', {
       type: 'AWS::ApplicationAutoScaling::ScalableTarget',
       properties: {
-        ServiceNamespace: 'sagemaker', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount', MinCapacity: 2, MaxCapacity: 4,
+        ServiceNamespace: 'sagemaker',
+        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+        MinCapacity: 2,
+        MaxCapacity: 4,
         ResourceId: Fn.join('', ['endpoint/', ep.getAtt('EndpointName').toString(), '/variant/AllTraffic']),
       },
     });
@@ -71,14 +88,18 @@ const endpoint = (scaled: boolean, deployment?: Props) => (stack: Stack) => {
 const cluster = (overrides: Props) => res('AWS::SageMaker::Cluster', {
   InstanceGroups: [], NodeRecovery: 'Automatic', VpcConfig: { Subnets: SUBNETS, SecurityGroupIds: SGS }, ...overrides,
 });
-const monitoring = (network: Props, volumeKey?: string) => res('AWS::SageMaker::DataQualityJobDefinition', {
-  DataQualityAppSpecification: { ImageUri: 'i' }, RoleArn: ROLE,
+const monitoring = (network: Props, volumeKey?: string, instanceType = 'ml.m5.large') => res('AWS::SageMaker::DataQualityJobDefinition', {
+  DataQualityAppSpecification: { ImageUri: 'i' },
+  RoleArn: ROLE,
   NetworkConfig: network,
-  JobResources: { ClusterConfig: { InstanceCount: 1, InstanceType: 'ml.m5.large', VolumeSizeInGB: 20, ...(volumeKey ? { VolumeKmsKeyId: volumeKey } : {}) } },
+  JobResources: {
+    ClusterConfig: { InstanceCount: 1, InstanceType: instanceType, VolumeSizeInGB: 20, ...(volumeKey ? { VolumeKmsKeyId: volumeKey } : {}) },
+  },
   DataQualityJobOutputConfig: { KmsKeyId: KEY, MonitoringOutputs: [] },
 });
 const role = (managed: string[], statements: unknown[] = []) => res('AWS::IAM::Role', {
-  AssumeRolePolicyDocument: {}, ManagedPolicyArns: managed,
+  AssumeRolePolicyDocument: {},
+  ManagedPolicyArns: managed,
   Policies: statements.length ? [{ PolicyName: 'p', PolicyDocument: { Version: '2012-10-17', Statement: statements } }] : undefined,
 });
 const vpce = (props: Props) => res('AWS::EC2::VPCEndpoint', { VpcId: 'vpc-0123456789abcdef0', ...props });
@@ -140,6 +161,19 @@ describe('SageMakerPlatformChecks', () => {
     const ids = findingsFor(pipeline([trainingStep({ OutputDataConfig: {} })], true));
     expect(ids).toContain('SageMakerPlatform-PipelineJobStepsEncrypted');
     expect(ids).not.toContain('SageMakerPlatform-PipelineJobStepsInVpc');
+  });
+
+  test('a job step on instance types with local NVMe storage needs no volume key, one on EBS-only types does', () => {
+    const local = { VolumeKmsKeyId: undefined, InstanceType: 'ml.p4d.24xlarge', InstanceCount: 1 };
+    expect(findingsFor(pipeline([trainingStep({ ResourceConfig: local })]))).not.toContain('SageMakerPlatform-PipelineJobStepsEncrypted');
+    const mixed = { InstanceGroups: [{ InstanceType: 'ml.g5.xlarge' }, { InstanceType: 'ml.m5.xlarge' }] };
+    expect(findingsFor(pipeline([trainingStep({ ResourceConfig: mixed })]))).toContain('SageMakerPlatform-PipelineJobStepsEncrypted');
+    const parameter = { InstanceType: { Get: 'Parameters.TrainingInstanceType' } };
+    expect(findingsFor(pipeline([trainingStep({ ResourceConfig: parameter })]))).toContain('SageMakerPlatform-PipelineJobStepsEncrypted');
+  });
+
+  test('a monitoring job on an instance type with local NVMe storage needs no volume key', () => {
+    expect(findingsFor(monitoring({}, undefined, 'ml.m5d.large'))).not.toContain('SageMakerPlatform-MonitoringJobKms');
   });
 
   test('an acknowledgment on the resource silences the finding', () => {

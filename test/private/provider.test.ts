@@ -5,13 +5,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { DomainTeardownIsCompleteFunction } from '../../src/private/handlers/domain-teardown-is-complete-function';
 import { DomainTeardownOnEventFunction } from '../../src/private/handlers/domain-teardown-on-event-function';
 import { ProjectsEnablerFunction } from '../../src/private/handlers/projects-enabler-function';
+import { wildcardFindings } from '../../src/private/nag-detail';
 import {
   DEFAULT_LOGS_KEY_ID,
   MAX_INSTANCE_POLICIES,
   PlatformProvider,
   PlatformProviderProps,
   WAITER_LOG_DELIVERY_ACTIONS,
-  wildcardFindings,
 } from '../../src/private/provider';
 import { auditAcknowledgments, compliantTemplate, testApp, testStack } from '../harness';
 

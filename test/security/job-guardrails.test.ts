@@ -140,6 +140,86 @@ describe('JobGuardrails', () => {
     });
   });
 
+  describe('on instance types with local NVMe storage', () => {
+    // GIVEN an allowlist with an EBS-only family, an NVMe GPU family, an exact NVMe type and a catch-all
+    const { stack, options: opts } = options({ instanceTypes: ['ml.m5.*', 'ml.g5.*', 'ml.p4d.24xlarge', 'ml.*'] });
+    const guardrails = new JobGuardrails(opts);
+    const allows = json(stack, guardrails.allowJobCreation({ tags: { owner: 'alice' } }));
+    const denies = json(stack, guardrails.denyNonCompliantJobs());
+    const bySid = (statements: any[], sid: string) => statements.find((s) => s.Sid === sid);
+    const NVME = ['ml.g5.*', 'ml.p4d.24xlarge'];
+
+    test('allows jobs that run only on those types without a volume key, in one more statement per group', () => {
+      expect(allows.map((s) => s.Sid)).toEqual([
+        'CreateTrainingProcessingTuningWithinGuardrails', 'CreateTrainingProcessingTuningOnLocalStorageWithinGuardrails',
+        'CreateAutoMLWithinGuardrails', 'CreateTransformWithinGuardrails', 'CreateTransformOnLocalStorageWithinGuardrails',
+        'CreateModelWithinGuardrails',
+      ]);
+      const local = bySid(allows, 'CreateTrainingProcessingTuningOnLocalStorageWithinGuardrails');
+      expect(local.Action).toEqual(bySid(allows, 'CreateTrainingProcessingTuningWithinGuardrails').Action);
+      expect(local.Condition).toEqual({
+        'ForAllValues:StringEquals': {
+          'sagemaker:VpcSubnets': ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+          'sagemaker:VpcSecurityGroupIds': ['sg-0123456789abcdef0'],
+        },
+        // ml.* also matches EBS-only types: it never exempts a job from the volume key
+        'ForAllValues:StringLike': { 'sagemaker:InstanceTypes': NVME },
+        'Null': { 'sagemaker:VpcSubnets': 'false', 'sagemaker:VpcSecurityGroupIds': 'false', 'sagemaker:InstanceTypes': 'false', 'sagemaker:VolumeKmsKeyArn': 'true' },
+        'ArnEquals': { 'sagemaker:OutputKmsKeyArn': OUTPUT },
+        'Bool': { 'sagemaker:InterContainerTrafficEncryption': 'true' },
+        'StringEquals': { 'aws:RequestTag/owner': 'alice' },
+      });
+      expect(bySid(allows, 'CreateTransformOnLocalStorageWithinGuardrails').Condition).toEqual({
+        'ForAllValues:StringLike': { 'sagemaker:InstanceTypes': NVME },
+        'Null': { 'sagemaker:InstanceTypes': 'false', 'sagemaker:VolumeKmsKeyArn': 'true' },
+        'ArnEquals': { 'sagemaker:OutputKmsKeyArn': OUTPUT },
+        'StringEquals': { 'aws:RequestTag/owner': 'alice' },
+      });
+    });
+
+    test('denies a missing or foreign volume key only when some instance type is not one of them', () => {
+      expect(bySid(denies, 'DenyJobsWithoutPlatformVolumeKey')).toEqual({
+        Sid: 'DenyJobsWithoutPlatformVolumeKey',
+        Effect: 'Deny',
+        Action: ['sagemaker:CreateTrainingJob', 'sagemaker:CreateProcessingJob', 'sagemaker:CreateHyperParameterTuningJob', 'sagemaker:CreateTransformJob'],
+        Resource: '*',
+        Condition: {
+          'ArnNotEquals': { 'sagemaker:VolumeKmsKeyArn': VOLUME },
+          'ForAnyValue:StringNotLike': { 'sagemaker:InstanceTypes': NVME },
+        },
+      });
+    });
+
+    test('AutoML names no instance types, so it always needs the volume key', () => {
+      expect(bySid(denies, 'DenyAutoMLWithoutPlatformVolumeKey')).toEqual({
+        Sid: 'DenyAutoMLWithoutPlatformVolumeKey',
+        Effect: 'Deny',
+        Action: ['sagemaker:CreateAutoMLJob', 'sagemaker:CreateAutoMLJobV2'],
+        Resource: '*',
+        Condition: { ArnNotEquals: { 'sagemaker:VolumeKmsKeyArn': VOLUME } },
+      });
+      expect(Object.keys(bySid(allows, 'CreateAutoMLWithinGuardrails').Condition.ArnEquals))
+        .toEqual(['sagemaker:VolumeKmsKeyArn', 'sagemaker:OutputKmsKeyArn']);
+    });
+
+    test('keeps every other guardrail for them', () => {
+      expect(denies.map((s) => s.Sid)).toEqual([
+        'DenyJobsWithoutVpcSubnets', 'DenyJobsOutsidePlatformSubnets', 'DenyJobsWithoutSecurityGroups',
+        'DenyJobsOutsidePlatformSecurityGroups', 'DenyJobsWithoutPlatformVolumeKey', 'DenyAutoMLWithoutPlatformVolumeKey',
+        'DenyJobsWithoutPlatformOutputKey', 'DenyJobsWithoutInterContainerEncryption', 'DenyJobsWithoutInstanceTypes',
+        'DenyJobsOnUnapprovedInstanceTypes',
+      ]);
+      expect(bySid(denies, 'DenyJobsOnUnapprovedInstanceTypes').Condition)
+        .toEqual({ 'ForAnyValue:StringNotLike': { 'sagemaker:InstanceTypes': ['ml.m5.*', 'ml.g5.*', 'ml.p4d.24xlarge', 'ml.*'] } });
+    });
+
+    test('an allowlist without such types changes nothing', () => {
+      const plain = options({ instanceTypes: ['ml.m5.*', 'ml.p3.*', 'ml.*'] });
+      const sids = json(plain.stack, new JobGuardrails(plain.options).statements()).map((s) => s.Sid);
+      expect(sids.filter((sid) => /LocalStorage|AutoMLWithout/.test(sid))).toEqual([]);
+    });
+  });
+
   describe('management, listing and tagging', () => {
     const { stack, options: opts } = options();
     const guardrails = new JobGuardrails(opts);

@@ -1,6 +1,6 @@
 import { NagMessageLevel } from 'cdk-nag';
-import { localStorageRule } from '../../private/inference-rules';
 import { present, resourceRule } from './rule';
+import { localStorageRule } from '../../private/instance-storage-rules';
 
 /**
  * Endpoint storage volumes use a customer-managed key, except where the service forbids one: on

@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { cfnProperties, get, present } from './rule';
+import { cfnProperties, get, present, volumeEncrypted } from './rule';
 
 /** A job step of a pipeline definition with what the rules need to know about it. */
 export interface PipelineJobStep {
@@ -7,6 +7,10 @@ export interface PipelineJobStep {
   readonly type: string;
   /** Undefined where the job type has no VPC setting of its own (Transform uses its model's). */
   readonly inVpc?: boolean;
+  /**
+   * A volume KMS key, or only instance types with local NVMe storage: their instance store is
+   * encrypted by the hardware and SageMaker rejects a volume key for them.
+   */
   readonly volumeKey: boolean;
   readonly outputKey: boolean;
 }
@@ -46,13 +50,13 @@ function jobStep(step: any): PipelineJobStep | undefined {
   const vpc = (cfg: any) => present(get(cfg, 'Subnets')) && present(get(cfg, 'SecurityGroupIds'));
   switch (step.Type) {
     case 'Training':
-      return { name: step.Name, type: step.Type, inVpc: vpc(a.VpcConfig), volumeKey: present(get(a, 'ResourceConfig.VolumeKmsKeyId')), outputKey: present(get(a, 'OutputDataConfig.KmsKeyId')) };
+      return { name: step.Name, type: step.Type, inVpc: vpc(a.VpcConfig), volumeKey: volumeEncrypted(a.ResourceConfig), outputKey: present(get(a, 'OutputDataConfig.KmsKeyId')) };
     case 'Processing':
       return {
         name: step.Name,
         type: step.Type,
         inVpc: vpc(get(a, 'NetworkConfig.VpcConfig')),
-        volumeKey: present(get(a, 'ProcessingResources.ClusterConfig.VolumeKmsKeyId')),
+        volumeKey: volumeEncrypted(get(a, 'ProcessingResources.ClusterConfig')),
         outputKey: !a.ProcessingOutputConfig || present(get(a, 'ProcessingOutputConfig.KmsKeyId')),
       };
     case 'Tuning': {
@@ -61,7 +65,7 @@ function jobStep(step: any): PipelineJobStep | undefined {
         name: step.Name,
         type: step.Type,
         inVpc: defs.length > 0 && defs.every((d) => vpc(d.VpcConfig)),
-        volumeKey: defs.length > 0 && defs.every((d) => present(get(d, 'ResourceConfig.VolumeKmsKeyId'))),
+        volumeKey: defs.length > 0 && defs.every((d) => volumeEncrypted(d.ResourceConfig)),
         outputKey: defs.length > 0 && defs.every((d) => present(get(d, 'OutputDataConfig.KmsKeyId'))),
       };
     }
@@ -74,7 +78,7 @@ function jobStep(step: any): PipelineJobStep | undefined {
         outputKey: present(get(a, 'OutputDataConfig.KmsKeyId')),
       };
     case 'Transform':
-      return { name: step.Name, type: step.Type, volumeKey: present(get(a, 'TransformResources.VolumeKmsKeyId')), outputKey: present(get(a, 'TransformOutput.KmsKeyId')) };
+      return { name: step.Name, type: step.Type, volumeKey: volumeEncrypted(a.TransformResources), outputKey: present(get(a, 'TransformOutput.KmsKeyId')) };
     default:
       return undefined;
   }
@@ -84,7 +88,7 @@ function jobStep(step: any): PipelineJobStep | undefined {
 function flatten(body: unknown): string {
   if (typeof body === 'string') return body;
   const join = (body as any)?.['Fn::Join'];
-  if (Array.isArray(join)) {
+  if (Array.isArray(join) && Array.isArray(join[1])) {
     const [sep, parts] = join as [string, unknown[]];
     return parts.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(sep);
   }

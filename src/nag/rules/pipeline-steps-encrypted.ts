@@ -8,7 +8,9 @@ export const PipelineJobStepsEncrypted: PlatformRule = {
   name: 'PipelineJobStepsEncrypted',
   info: 'A job step of the pipeline definition does not set volume and output KMS keys.',
   explanation: 'Job steps write training data to ML storage volumes and results to S3; without VolumeKmsKeyId and an '
-    + 'output KmsKeyId they fall back to AWS managed keys. Definitions stored in S3 are not checked.',
+    + 'output KmsKeyId they fall back to AWS managed keys. Steps whose instance types all have local NVMe storage need no '
+    + 'volume key (the hardware encrypts the instance store; SageMaker rejects a key there). Definitions stored in S3 are '
+    + 'not checked.',
   level: NagMessageLevel.ERROR,
   check(node: CfnResource): NagRuleCompliance {
     if (node.cfnResourceType !== 'AWS::SageMaker::Pipeline') return NagRuleCompliance.NOT_APPLICABLE;

@@ -1,5 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { hasLocalInstanceStorage } from '../../private/instance-storage-rules';
 
 /**
  * One rule of the SageMakerPlatform pack: what it checks, why, and the check itself.
@@ -59,4 +60,18 @@ export function resourceRule(
       return typeof result === 'boolean' ? verdict(result) : result;
     },
   };
+}
+
+/**
+ * The ML storage volumes of a job's resources (ResourceConfig, ClusterConfig, TransformResources) are
+ * encrypted with a KMS key, or the job runs only on literal instance types with local NVMe storage:
+ * the hardware encrypts their instance store and SageMaker rejects a volume key for them. An
+ * instance type that is not a literal (a pipeline parameter) needs the key.
+ */
+export function volumeEncrypted(resources: unknown): boolean {
+  if (present(get(resources, 'VolumeKmsKeyId'))) return true;
+  const groups = get(resources, 'InstanceGroups');
+  const types = [get(resources, 'InstanceType'), ...(Array.isArray(groups) ? groups.map((g) => get(g, 'InstanceType')) : [])]
+    .filter((t) => t !== undefined);
+  return types.length > 0 && types.every((t) => typeof t === 'string' && hasLocalInstanceStorage(t));
 }

@@ -1,8 +1,10 @@
 /**
- * Retries of throttled AWS calls, and error classification, for the custom-resource handlers.
+ * Retries with jittered exponential back-off, and error classification, for every custom-resource
+ * handler.
  *
- * The SDK retries throttling on its own (3 attempts); teardown issues many calls in a burst
- * (one DeleteApp per app), so calls go through `withRetry` for a longer, jittered back-off.
+ * The SDK retries throttling on its own (3 attempts); handlers that issue many calls in a burst
+ * (one DeleteApp per app, one DeregisterScalableTarget per variant) go through `withRetry` for a
+ * longer back-off. Handlers with service-specific retryable errors pass their own classifier.
  */
 
 /** Error names AWS services use for throttling. */
@@ -16,6 +18,7 @@ const THROTTLING = new Set([
   'RequestThrottled',
   'RequestThrottledException',
   'SlowDown',
+  'ProvisionedThroughputExceededException',
 ]);
 
 /** The name (code) of an AWS SDK error, or '' for anything else. */
@@ -31,8 +34,7 @@ export function errorName(error: unknown): string {
 
 /** The message of any thrown value. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** True for throttling errors (by name, or by the SDK's own classification). */
@@ -52,6 +54,11 @@ export interface RetryOptions {
   readonly maxDelayMs: number;
   /** Waits; replaced in tests. */
   readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * Draw each delay between half and all of its ceiling, so handlers throttled together spread out;
+   * off, each delay is the ceiling itself. @default true
+   */
+  readonly jitter?: boolean;
 }
 
 export const DEFAULT_RETRY: RetryOptions = {
@@ -61,15 +68,23 @@ export const DEFAULT_RETRY: RetryOptions = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** Runs `call`, retrying it while AWS throttles it; any other error is thrown at once. */
-export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {
+/**
+ * Runs `call`, retrying it while `retryable` says the error is worth another attempt (by default:
+ * throttling); any other error, or the last attempt's, is thrown at once. The delay ceiling doubles
+ * with each attempt, up to `maxDelayMs`.
+ */
+export async function withRetry<T>(
+  call: () => Promise<T>,
+  options: RetryOptions = DEFAULT_RETRY,
+  retryable: (error: unknown) => boolean = isThrottling,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (error) {
-      if (!isThrottling(error) || attempt >= options.attempts) throw error;
+      if (!retryable(error) || attempt >= options.attempts) throw error;
       const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-      await options.sleep(Math.round(ceiling / 2 + Math.random() * (ceiling / 2)));
+      await options.sleep(options.jitter === false ? ceiling : Math.round(ceiling / 2 + Math.random() * (ceiling / 2)));
     }
   }
 }
