@@ -1,5 +1,6 @@
 import { App, Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { SageMakerPlatformChecks } from '../src/nag';
 
 /**
  * The account and Region the examples synthesize for. Fixed values keep `cdk synth` free of
@@ -12,12 +13,13 @@ export function exampleEnv(app: App): Environment {
   };
 }
 
-/** Registers the four compliance packs the platform promises to pass, as synth-time validation. */
+/** Registers the four compliance packs the platform promises to pass, and its own rule pack, as synth-time validation. */
 export function addCompliancePacks(app: App): void {
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
     new HIPAASecurityChecks(app),
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
+    new SageMakerPlatformChecks(app),
   );
 }

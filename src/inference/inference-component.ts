@@ -198,6 +198,16 @@ export class InferenceComponent extends Resource implements IInferenceComponent 
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.serverErrorsAlarm.addAlarmAction(new cwActions.SnsAction(props.endpoint.alarmTopic));
+    // updates of the component roll out one copy at a time and roll back when the 5XX alarm fires
+    // (the name is a literal, so the alarm and the component do not reference each other)
+    this.resource.deploymentConfig = {
+      rollingUpdatePolicy: {
+        maximumBatchSize: { type: 'COPY_COUNT', value: 1 },
+        waitIntervalInSeconds: 120,
+        rollbackMaximumBatchSize: { type: 'COPY_COUNT', value: 1 },
+      },
+      autoRollbackConfiguration: { alarms: [{ alarmName: this.serverErrorsAlarm.alarmName }] },
+    };
 
     props.endpoint.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({

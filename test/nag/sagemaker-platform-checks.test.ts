@@ -176,6 +176,32 @@ describe('SageMakerPlatformChecks', () => {
     expect(findingsFor(monitoring({}, undefined, 'ml.m5d.large'))).not.toContain('SageMakerPlatform-MonitoringJobKms');
   });
 
+  describe.each([
+    ['with rollback alarms on every component', true],
+    ['without rollback alarms on a component', false],
+  ])('an endpoint hosting inference components %s', (_label, withAlarms) => {
+    test(withAlarms ? 'is compliant' : 'is flagged', () => {
+      const ids = findingsFor((stack) => {
+        const config = new CfnResource(stack, 'Config', {
+          type: 'AWS::SageMaker::EndpointConfig',
+          properties: { KmsKeyId: KEY, ProductionVariants: [{ VariantName: 'AllTraffic', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }] },
+        });
+        new CfnResource(stack, 'Subject', {
+          type: 'AWS::SageMaker::Endpoint',
+          properties: { EndpointName: 'llm', EndpointConfigName: config.getAtt('EndpointConfigName') },
+        });
+        new CfnResource(stack, 'Component', {
+          type: 'AWS::SageMaker::InferenceComponent',
+          properties: {
+            EndpointName: 'llm',
+            ...(withAlarms ? { DeploymentConfig: { AutoRollbackConfiguration: { Alarms: [{ AlarmName: 'a' }] } } } : {}),
+          },
+        });
+      });
+      expect(ids.includes('SageMakerPlatform-EndpointRollbackAlarms')).toBe(!withAlarms);
+    });
+  });
+
   test('an acknowledgment on the resource silences the finding', () => {
     const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: 'us-east-1' } });
     model({ EnableNetworkIsolation: false })(stack);
