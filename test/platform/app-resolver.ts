@@ -11,9 +11,8 @@ import * as crypto from 'crypto';
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
-import { ACCOUNT, fixtureId, PARTITION, REGION } from '../studio/iam-resolver';
+import { ACCOUNT, fixtureId, Json, PARTITION, REGION, resolveIntrinsics } from '../studio/iam-resolver';
 
-type Json = unknown;
 interface CfnResource { readonly Type: string; readonly Properties?: { [key: string]: Json } }
 interface CfnTemplate {
   readonly Resources: { [logicalId: string]: CfnResource };
@@ -31,40 +30,15 @@ class StackResolver {
   ) {}
 
   public resolve(value: Json): Json {
-    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
-    if (value === null || typeof value !== 'object') return value;
-    const o = value as { [key: string]: Json };
-    const keys = Object.keys(o);
-    if (keys.length === 1) {
-      const [fn] = keys;
-      const arg = o[fn];
-      switch (fn) {
-        case 'Ref': return this.ref(arg as string);
-        case 'Fn::GetAtt': {
-          const [id, attr] = arg as [string, string];
-          return this.getAtt(id, attr);
-        }
-        case 'Fn::Join': {
-          const [sep, parts] = arg as [string, Json[]];
-          return (this.resolve(parts) as Json[]).map(String).join(sep);
-        }
-        case 'Fn::Select': {
-          const [index, list] = arg as [Json, Json];
-          return (this.resolve(list) as Json[])[Number(this.resolve(index))];
-        }
-        case 'Fn::Split': {
-          const [sep, text] = arg as [string, Json];
-          return String(this.resolve(text)).split(sep);
-        }
-        case 'Fn::GetAZs': return ['us-east-1a', 'us-east-1b', 'us-east-1c'];
-        case 'Fn::ImportValue': return this.app.importValue(String(this.resolve(arg)));
-        default:
-          if (fn.startsWith('Fn::')) throw new Error(`app-resolver: unsupported intrinsic ${fn} in ${this.path}`);
-      }
-    }
-    const out: { [key: string]: Json } = {};
-    for (const [k, v] of Object.entries(o)) out[k] = this.resolve(v);
-    return out;
+    return resolveIntrinsics(value, {
+      ref: (id) => this.ref(id),
+      getAtt: (id, attr) => this.getAtt(id, attr),
+      other: (fn, arg) => {
+        if (fn === 'Fn::GetAZs') return ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+        if (fn === 'Fn::ImportValue') return this.app.importValue(String(this.resolve(arg)));
+        return undefined;
+      },
+    }, `app-resolver (${this.path})`);
   }
 
   /** A name unique in the app for a resource of this stack. */

@@ -9,7 +9,7 @@ export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 export const PARTITION = 'aws';
 
-type Json = unknown;
+export type Json = unknown;
 interface CfnResource { readonly Type: string; readonly Properties?: { [key: string]: Json } }
 export interface CfnTemplate { readonly Resources: { [logicalId: string]: CfnResource } }
 
@@ -18,43 +18,63 @@ export function fixtureId(prefix: string, logicalId: string, length: number): st
   return `${prefix}${crypto.createHash('sha256').update(logicalId).digest('hex').slice(0, length)}`;
 }
 
+/** What resolves the references of one template. */
+export interface IntrinsicResolver {
+  ref(id: string): Json;
+  getAtt(id: string, attr: string): Json;
+  /** Intrinsics beyond Ref, GetAtt, Join, Select and Split; undefined when not handled. */
+  other?(fn: string, arg: Json): Json | undefined;
+}
+
+/**
+ * Walks a template fragment and resolves Ref, Fn::GetAtt, Fn::Join, Fn::Select and Fn::Split (and what
+ * `resolver.other` handles) to concrete values; any other intrinsic is an error naming `where`.
+ */
+export function resolveIntrinsics(value: Json, resolver: IntrinsicResolver, where: string): Json {
+  const resolve = (v: Json): Json => resolveIntrinsics(v, resolver, where);
+  if (Array.isArray(value)) return value.map(resolve);
+  if (value === null || typeof value !== 'object') return value;
+  const o = value as { [key: string]: Json };
+  const keys = Object.keys(o);
+  if (keys.length === 1) {
+    const [fn] = keys;
+    const arg = o[fn];
+    switch (fn) {
+      case 'Ref': return resolver.ref(arg as string);
+      case 'Fn::GetAtt': {
+        const [id, attr] = arg as [string, string];
+        return resolver.getAtt(id, attr);
+      }
+      case 'Fn::Join': {
+        const [sep, parts] = arg as [string, Json[]];
+        return (resolve(parts) as Json[]).map(String).join(sep);
+      }
+      case 'Fn::Select': {
+        const [index, list] = arg as [Json, Json];
+        return (resolve(list) as Json[])[Number(resolve(index))];
+      }
+      case 'Fn::Split': {
+        const [sep, text] = arg as [string, Json];
+        return String(resolve(text)).split(sep);
+      }
+      default: {
+        const handled = fn.startsWith('Fn::') ? resolver.other?.(fn, arg) : undefined;
+        if (handled !== undefined) return handled;
+        if (fn.startsWith('Fn::')) throw new Error(`${where}: unsupported intrinsic ${fn}`);
+      }
+    }
+  }
+  const out: { [key: string]: Json } = {};
+  for (const [k, v] of Object.entries(o)) out[k] = resolve(v);
+  return out;
+}
+
 export class TemplateResolver {
   constructor(private readonly template: CfnTemplate) {}
 
   /** The concrete value of any template fragment. */
   public resolve(value: Json): Json {
-    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
-    if (value === null || typeof value !== 'object') return value;
-    const o = value as { [key: string]: Json };
-    const keys = Object.keys(o);
-    if (keys.length === 1) {
-      const [fn] = keys;
-      const arg = o[fn];
-      switch (fn) {
-        case 'Ref': return this.ref(arg as string);
-        case 'Fn::GetAtt': {
-          const [id, attr] = arg as [string, string];
-          return this.getAtt(id, attr);
-        }
-        case 'Fn::Join': {
-          const [sep, parts] = arg as [string, Json[]];
-          return (this.resolve(parts) as Json[]).map(String).join(sep);
-        }
-        case 'Fn::Select': {
-          const [index, list] = arg as [Json, Json];
-          return (this.resolve(list) as Json[])[Number(this.resolve(index))];
-        }
-        case 'Fn::Split': {
-          const [sep, text] = arg as [string, Json];
-          return String(this.resolve(text)).split(sep);
-        }
-        default:
-          if (fn.startsWith('Fn::')) throw new Error(`iam-resolver: unsupported intrinsic ${fn}`);
-      }
-    }
-    const out: { [key: string]: Json } = {};
-    for (const [k, v] of Object.entries(o)) out[k] = this.resolve(v);
-    return out;
+    return resolveIntrinsics(value, this, 'iam-resolver');
   }
 
   /** Physical name or ID of a resource, or a pseudo parameter. */
