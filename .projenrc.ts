@@ -139,10 +139,11 @@ new JsonFile(project, 'examples/tsconfig.json', {
 // ---------------------------------------------------------------------------
 new JsonFile(project, 'cdk.json', {
   obj: {
-    // tsx transpiles without type-checking: the build type-checks, synth stays fast
-    app: 'node --import tsx examples/app.ts',
+    // builds the handler bundles a fresh clone lacks, bundles the example app with esbuild (transpile
+    // only: the build type-checks) and runs it; see examples/synth.mjs
+    app: 'node examples/synth.mjs',
     output: 'cdk.out',
-    watch: { include: ['src/**', 'examples/**'] },
+    watch: { include: ['src/**', 'examples/**', 'lambda/**'] },
     context: {
       '@aws-cdk/core:validateAgainstDefaultRules': true,
     },
