@@ -5,16 +5,21 @@
  *   `@aws-cdk/core:validateAgainstDefaultRules` on and warnings treated as errors;
  * - runs the cdk-nag packs AwsSolutions, HIPAA Security, NIST 800-53 rev 5 and PCI DSS 3.2.1 through
  *   `validateScope`;
+ * - runs the same CloudFormation validation on the templates of the nested stacks below the stack, which
+ *   aws-cdk-lib does not validate (they are assets of their parent, not stacks of the cloud assembly);
  * - audits acknowledgments: each one on a single CloudFormation resource, for one finding id, with
  *   the reason written in src/private/acknowledgments.ts.
  *
  * Results are cached per stack, so many assertions on one stack synthesize it once. The
- * CloudFormation validation engine is aws-cdk-lib's own process-wide singleton.
+ * CloudFormation validation of the top-level templates uses aws-cdk-lib's own process-wide engine;
+ * the nested templates get one engine of their own per process (see {@link nestedTemplateFindings}).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnResource, Stack, StackProps, Stage, Validations } from 'aws-cdk-lib';
+import {
+  App, CfnResource, CloudFormationValidatePlugin, NestedStack, PolicyValidationStack, Stack, StackProps, Stage, Token, Validations,
+} from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -96,6 +101,8 @@ export function inspect(stack: Stack): HarnessResult {
     if (parsed.length === 0) throw e;
     findings.push(...parsed);
   }
+  // the synth above wrote the nested templates, whether or not the top-level validation passed
+  findings.push(...validateNestedTemplates(nestedStacks(stack)));
 
   const { records, problems } = auditAcknowledgments(stack);
   const result: HarnessResult = {
@@ -110,7 +117,8 @@ export function inspect(stack: Stack): HarnessResult {
 
 /**
  * The stack's template, after asserting zero unacknowledged findings from every pack and the
- * CloudFormation validation, and that every acknowledgment is scoped and registered.
+ * CloudFormation validation (of its nested stacks too), and that every acknowledgment is scoped and
+ * registered.
  */
 export function compliantTemplate(stack: Stack): Template {
   const result = inspect(stack);
@@ -122,6 +130,128 @@ export function compliantTemplate(stack: Stack): Template {
     throw new Error(`${stack.node.path} is not compliant (${problems.length} problems):\n  ${problems.join('\n  ')}`);
   }
   return result.template;
+}
+
+/** Every stack below `scope` (`scope` included), nested ones included, parents first. */
+export function allStacks(scope: IConstruct): Stack[] {
+  return scope.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+}
+
+/** The nested stacks below `scope` (`scope` included when it is one), recursively, parents first. */
+export function nestedStacks(scope: IConstruct): NestedStack[] {
+  return allStacks(scope).filter((s): s is NestedStack => NestedStack.isNestedStack(s));
+}
+
+/** The template file of a synthesized stack (nested or not). */
+export function templatePath(stack: Stack): string {
+  return path.resolve(Stage.of(stack)!.outdir, stack.templateFile);
+}
+
+/** Resource count and size (bytes of the file as written, and minified) of a synthesized template. */
+export function templateSize(stack: Stack): { resources: number; bytes: number; minifiedBytes: number } {
+  const text = fs.readFileSync(templatePath(stack), 'utf-8');
+  const json = JSON.parse(text);
+  return {
+    resources: Object.keys(json.Resources ?? {}).length,
+    bytes: Buffer.byteLength(text),
+    minifiedBytes: Buffer.byteLength(JSON.stringify(json)),
+  };
+}
+
+/** The `source` of the findings of the CloudFormation validation of nested templates. */
+export const NESTED_STACK_VALIDATION = `${CloudFormationValidatePlugin.PLUGIN_NAME} (nested stack)`;
+
+/**
+ * The CloudFormation validation findings of the nested stacks below `scope` (`scope` included when it
+ * is one), after synthesizing its app: the check `inspect` makes, without the rule packs (for apps
+ * too large to run them on every stack). It fails if the app does not synthesize.
+ */
+export function nestedTemplateFindings(scope: IConstruct): Finding[] {
+  const stacks = nestedStacks(scope);
+  if (stacks.length === 0) return [];
+  const root = scope.node.root;
+  if (Stage.isStage(root)) root.synth();
+  return validateNestedTemplates(stacks);
+}
+
+/**
+ * One engine for the nested templates, per process (per test file under jest), created on first use:
+ * initializing it is expensive. It is not aws-cdk-lib's own (internal) singleton, which re-initializes
+ * whenever a template has resource types it was not built for.
+ */
+let nestedEngine: CloudFormationValidatePlugin | undefined;
+
+/**
+ * Runs the CloudFormation validation on the synthesized templates of nested stacks, as aws-cdk-lib runs
+ * it on the top-level ones: the same rules, a finding counting as aws-cdk-lib counts it under the app's
+ * context (`strictCfnValidateErrors`: warnings too), and an acknowledgment with
+ * `Validations.of(construct).acknowledge({ id: 'CloudFormation-Validate::<rule>' })` on the resource or
+ * one of its ancestors suppressing it (the plugin's namespace is required, as aws-cdk-lib requires it).
+ */
+function validateNestedTemplates(stacks: NestedStack[]): Finding[] {
+  if (stacks.length === 0) return [];
+  const root = stacks[0].node.root;
+  const stackTemplates: PolicyValidationStack[] = stacks.map((s) => ({
+    stackConstructPath: s.node.path,
+    templatePath: templatePath(s),
+    accountId: Token.isUnresolved(s.account) ? undefined : s.account,
+    region: Token.isUnresolved(s.region) ? undefined : s.region,
+  }));
+  nestedEngine ??= new CloudFormationValidatePlugin();
+  const report = nestedEngine.validate({ templatePaths: stackTemplates.map((t) => t.templatePath), stackTemplates, appConstruct: root });
+
+  const counted = countedSeverities(root);
+  const namespace = CloudFormationValidatePlugin.PLUGIN_NAME.replace(/ /g, '-');
+  const byTemplate = new Map(stacks.map((s) => [templatePath(s), s]));
+  const resourcesByStack = new Map<Stack, Map<string, CfnResource>>();
+  const findings: Finding[] = [];
+  for (const violation of report.violations) {
+    if (!counted.has(violation.severity ?? 'error')) continue;
+    for (const resource of violation.violatingResources) {
+      const stack = resource.templatePath ? byTemplate.get(path.resolve(resource.templatePath)) : undefined;
+      const construct = stack && (resource.resourceLogicalId ? cfnResourceOf(resourcesByStack, stack, resource.resourceLogicalId) : stack);
+      const suppressible = violation.severity !== 'fatal';
+      if (construct && suppressible && isAcknowledged(construct, `${namespace}::${violation.ruleName.replace(/ /g, '-')}`)) continue;
+      findings.push({
+        source: NESTED_STACK_VALIDATION,
+        rule: violation.ruleName,
+        resource: construct?.node.path ?? resource.constructPath ?? resource.resourceLogicalId ?? resource.templatePath ?? '?',
+        message: violation.description,
+      });
+    }
+  }
+  return findings;
+}
+
+/** The severities that fail a synth of `root`'s app, as aws-cdk-lib decides it for the top-level templates. */
+function countedSeverities(root: IConstruct): Set<string> {
+  const flag = (key: string) => {
+    const value = root.node.tryGetContext(key);
+    return value !== undefined && value !== false && value !== 'false';
+  };
+  const strict = flag('@aws-cdk/core:strictCfnValidateErrors');
+  // without validateAgainstDefaultRules, aws-cdk-lib reports errors as warnings
+  const errors = strict || flag('@aws-cdk/core:validateAgainstDefaultRules');
+  return new Set([...(errors ? ['error', 'fatal'] : []), ...(strict ? ['warning'] : [])]);
+}
+
+/** The CloudFormation resource of `stack` with `logicalId` (test apps write no path metadata). */
+function cfnResourceOf(cache: Map<Stack, Map<string, CfnResource>>, stack: Stack, logicalId: string): CfnResource | undefined {
+  let resources = cache.get(stack);
+  if (!resources) {
+    resources = new Map();
+    for (const c of stack.node.findAll()) {
+      if (CfnResource.isCfnResource(c) && Stack.of(c) === stack) resources.set(stack.resolve(c.logicalId), c);
+    }
+    cache.set(stack, resources);
+  }
+  return resources.get(logicalId);
+}
+
+/** Whether `construct` or one of its ancestors acknowledges the (namespaced) rule id. */
+function isAcknowledged(construct: IConstruct, qualifiedId: string): boolean {
+  return construct.node.scopes.some((c) => c.node.metadata.some((entry) =>
+    entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && Object.prototype.hasOwnProperty.call(entry.data ?? {}, qualifiedId)));
 }
 
 /** Reads the CloudFormation validation report that a failed synth left in the app's outdir. */

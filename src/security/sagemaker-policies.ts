@@ -250,7 +250,7 @@ export class SageMakerPolicies {
         sid: 'AppsInOwnPrivateSpaces',
         effect: iam.Effect.ALLOW,
         actions: ['sagemaker:CreateApp', 'sagemaker:DeleteApp'],
-        resources: [domainScopedArn('app', `${domainId}/*`)],
+        resources: ['jupyterlab', 'codeeditor'].map((t) => domainScopedArn('app', `${domainId}/*/${t}/*`)),
         conditions: ownPrivate,
       }),
     ];
@@ -261,7 +261,7 @@ export class SageMakerPolicies {
         effect: iam.Effect.ALLOW,
         actions: ['sagemaker:CreateApp', 'sagemaker:DeleteApp'],
         // SageMaker writes app ARNs in lower case
-        resources: shared.map((space) => domainScopedArn('app', `${domainId}/${space.toLowerCase()}/*`)),
+        resources: shared.flatMap((space) => ['jupyterlab', 'codeeditor'].map((t) => domainScopedArn('app', `${domainId}/${space.toLowerCase()}/${t}/*`))),
         conditions: { StringEquals: { 'sagemaker:SpaceSharingType': 'Shared' }, ...instanceTypes },
       }));
     }

@@ -2,8 +2,7 @@ import { NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EmployeeRetentionPlatform } from '../../examples/platform';
 import { SageMakerPlatformChecks } from '../../src/nag';
-import { compliantTemplate, TEST_ENV, testApp } from '../harness';
-import { allStacks, nestedStacks, nestedTemplateFindings, templateSize } from './nested';
+import { allStacks, compliantTemplate, nestedStacks, templateSize, TEST_ENV, testApp } from '../harness';
 
 describe('EmployeeRetentionPlatform example', () => {
   // GIVEN the example app's platform
@@ -24,10 +23,10 @@ describe('EmployeeRetentionPlatform example', () => {
   });
 
   test('every stack passes every rule pack and the CloudFormation validation, nested ones included', () => {
+    // (the harness validates the nested team templates with their parent, Platform-Studio)
     for (const stack of allStacks(platform).filter((s) => !NestedStack.isNestedStack(s))) {
       expect(() => compliantTemplate(stack)).not.toThrow();
     }
-    expect(nestedTemplateFindings(platform)).toEqual([]);
   });
 
   test('passes the library\'s own SageMaker rule pack, nested stacks included', () => {

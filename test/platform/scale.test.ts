@@ -6,8 +6,7 @@
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SecureMlPlatform } from '../../src/platform';
-import { auditAcknowledgments, compliantTemplate, inspect, TEST_ENV, testApp } from '../harness';
-import { allStacks, nestedStacks, nestedTemplateFindings, templateSize } from './nested';
+import { allStacks, auditAcknowledgments, compliantTemplate, inspect, nestedStacks, nestedTemplateFindings, templateSize, TEST_ENV, testApp } from '../harness';
 
 const TEAMS = 10;
 const USERS_PER_TEAM = 20;
@@ -78,10 +77,12 @@ describe(`a platform of ${TEAMS} teams of ${USERS_PER_TEAM} users`, () => {
   test('the network, data and Studio stacks pass every rule pack; one team stack is checked on its own', () => {
     for (const stack of [platform.networkStack, platform.dataStack]) expect(() => compliantTemplate(stack)).not.toThrow();
     // the team stacks are built by the same code: one of them, with its 20 members, stands for all
+    // (inspect validates the template of the nested stack it is given, too)
     const team = nestedStacks(platform)[0];
     const result = inspect(team as Stack);
     expect(result.findings).toEqual([]);
     expect(auditAcknowledgments(team).problems).toEqual([]);
+    // and the CloudFormation validation, without the rule packs, of every team's template
     expect(nestedTemplateFindings(platform)).toEqual([]);
     expect(NestedStack.isNestedStack(team)).toBe(true);
   });
