@@ -2,6 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { PLATFORM_RULES } from './rules';
+import { withPropertyCache } from './rules/rule';
 
 /**
  * A cdk-nag rule pack for SageMaker platforms, usable by any CDK app: Studio domains on VPC-only
@@ -30,15 +31,17 @@ export class SageMakerPlatformChecks extends NagPack {
   }
 
   protected checkResource(node: CfnResource): void {
-    for (const rule of PLATFORM_RULES) {
-      this.applyRule({
-        ruleSuffixOverride: rule.name,
-        info: rule.info,
-        explanation: rule.explanation,
-        level: rule.level,
-        node,
-        rule: (resource: CfnResource) => rule.check(resource),
-      });
-    }
+    withPropertyCache(node, () => {
+      for (const rule of PLATFORM_RULES) {
+        this.applyRule({
+          ruleSuffixOverride: rule.name,
+          info: rule.info,
+          explanation: rule.explanation,
+          level: rule.level,
+          node,
+          rule: (resource: CfnResource) => rule.check(resource),
+        });
+      }
+    });
   }
 }

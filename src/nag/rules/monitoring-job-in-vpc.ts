@@ -12,12 +12,12 @@ export const MONITORING_JOB_TYPES: { readonly [type: string]: string } = {
 
 /** The network settings of a monitoring job, wherever the resource type keeps them. */
 export function monitoringJob(node: CfnResource): { network: any; resources: any; output: any } | undefined {
-  const p = cfnProperties(node);
   if (node.cfnResourceType in MONITORING_JOB_TYPES) {
+    const p = cfnProperties(node);
     return { network: p.NetworkConfig, resources: p.JobResources, output: p[MONITORING_JOB_TYPES[node.cfnResourceType]] };
   }
   if (node.cfnResourceType === 'AWS::SageMaker::MonitoringSchedule') {
-    const job = get(p, 'MonitoringScheduleConfig.MonitoringJobDefinition');
+    const job = get(cfnProperties(node), 'MonitoringScheduleConfig.MonitoringJobDefinition');
     if (!job) return undefined; // refers to a job definition, which is checked on its own
     return { network: job.NetworkConfig, resources: job.MonitoringResources, output: job.MonitoringOutputConfig };
   }

@@ -4,15 +4,14 @@ import { cfnProperties, PlatformRule, verdict } from './rule';
 
 /** The policy documents a resource carries, whatever the resource type. */
 function policyDocuments(node: CfnResource): any[] {
-  const p = cfnProperties(node);
   switch (node.cfnResourceType) {
     case 'AWS::IAM::Policy':
     case 'AWS::IAM::ManagedPolicy':
-      return [p.PolicyDocument];
+      return [cfnProperties(node).PolicyDocument];
     case 'AWS::IAM::Role':
     case 'AWS::IAM::User':
     case 'AWS::IAM::Group':
-      return (p.Policies ?? []).map((policy: any) => policy.PolicyDocument);
+      return (cfnProperties(node).Policies ?? []).map((policy: any) => policy.PolicyDocument);
     default:
       return [];
   }

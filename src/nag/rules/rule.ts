@@ -17,8 +17,30 @@ export interface PlatformRule {
   check(node: CfnResource): NagRuleCompliance;
 }
 
+/** The resource whose properties the pack is checking, and its properties once resolved. */
+let checking: { node: CfnResource; properties?: Record<string, any> } | undefined;
+
+/**
+ * Runs `fn` with the resolved properties of `node` cached: the pack's rules read the same resource
+ * many times, and resolving is the costly part of a rule.
+ */
+export function withPropertyCache<T>(node: CfnResource, fn: () => T): T {
+  const previous = checking;
+  checking = { node };
+  try {
+    return fn();
+  } finally {
+    checking = previous;
+  }
+}
+
 /** The resolved CloudFormation `Properties` of a resource (intrinsics stay as objects). */
 export function cfnProperties(node: CfnResource): Record<string, any> {
+  if (checking?.node === node) return checking.properties ??= resolveProperties(node);
+  return resolveProperties(node);
+}
+
+function resolveProperties(node: CfnResource): Record<string, any> {
   const cfn = Stack.of(node).resolve((node as any)._toCloudFormation()) as Record<string, any>;
   const resource = Object.values(cfn.Resources ?? {})[0] as { Properties?: Record<string, any> } | undefined;
   return resource?.Properties ?? {};
