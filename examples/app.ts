@@ -1,8 +1,11 @@
 /**
  * The app `npx cdk synth` runs: every example stack of the library, synthesized without AWS
  * credentials, with the four compliance packs and the CloudFormation validation as synth-time checks.
+ *
+ * `-c examples=Platform,SecureStudio` synthesizes only the named examples (ids as below).
  */
-import { App } from 'aws-cdk-lib';
+import { App, Environment } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { addCompliancePacks, exampleEnv } from './environment';
 import { EmployeeRetentionFeaturesStack } from './feature-store';
 import { EmployeeRetentionEndpointStack, GpuInferenceComponentsStack } from './inference';
@@ -15,26 +18,34 @@ import { SecureStudioStack } from './studio';
 import { GpuTrainingClusterStack } from './training';
 import { ReviewReport } from '../src';
 
+type Example = new (scope: Construct, id: string, props: { env: Environment }) => Construct;
+
+/** Every example, by the id its stacks get. */
+const EXAMPLES: Record<string, Example> = {
+  SecureData: SecureDataStack,
+  PlatformNetwork: PlatformNetworkStack,
+  SecureStudio: SecureStudioStack,
+  GpuTrainingCluster: GpuTrainingClusterStack,
+  EmployeeRetentionFeatures: EmployeeRetentionFeaturesStack,
+  EmployeeRetentionPipeline: EmployeeRetentionPipelineStack,
+  EmployeeRetentionMlTools: EmployeeRetentionMlToolsStack,
+  EmployeeRetentionEndpoint: EmployeeRetentionEndpointStack,
+  GpuInferenceComponents: GpuInferenceComponentsStack,
+  // the main example: the whole platform in the four stacks a platform team deploys
+  Platform: EmployeeRetentionPlatform,
+};
+
 const app = new App();
 addCompliancePacks(app);
 const env = exampleEnv(app);
 
-new SecureDataStack(app, 'SecureData', { env });
-new PlatformNetworkStack(app, 'PlatformNetwork', { env });
-
-new SecureStudioStack(app, 'SecureStudio', { env });
-
-new GpuTrainingClusterStack(app, 'GpuTrainingCluster', { env });
-
-new EmployeeRetentionFeaturesStack(app, 'EmployeeRetentionFeatures', { env });
-
-new EmployeeRetentionPipelineStack(app, 'EmployeeRetentionPipeline', { env });
-new EmployeeRetentionMlToolsStack(app, 'EmployeeRetentionMlTools', { env });
-
-new EmployeeRetentionEndpointStack(app, 'EmployeeRetentionEndpoint', { env });
-new GpuInferenceComponentsStack(app, 'GpuInferenceComponents', { env });
-
-new EmployeeRetentionPlatform(app, 'Platform', { env });
+const selected: string | undefined = app.node.tryGetContext('examples');
+const ids = selected ? selected.split(',').map((id) => id.trim()).filter((id) => id) : Object.keys(EXAMPLES);
+const unknown = ids.filter((id) => !(id in EXAMPLES));
+if (unknown.length > 0) {
+  throw new Error(`-c examples: unknown example(s) ${unknown.join(', ')}; choose from ${Object.keys(EXAMPLES).join(', ')}`);
+}
+for (const id of ids) new EXAMPLES[id](app, id, { env });
 
 // REVIEW.md beside the templates, for the people who approve deployments (reads the assembly, re-runs no check)
 ReviewReport.write(app, app.synth());
