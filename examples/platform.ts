@@ -8,7 +8,7 @@ import {
   FeatureType, Join, KeyUsageService, ModelApprovalStatus, ModelEndpoint, ModelPackage, ModelPackageGroup, ModelSource,
   ParameterFloat, ParameterString, Pipeline, PipelineDefinition, PipelineStepRole, PipelineValue, ProcessingStep, SecureMlPlatform,
 } from '../src';
-import { acknowledgeGrantedWildcards } from '../src/platform/private/acknowledge-grants';
+import { acknowledgeWildcardResources } from '../src/private/acknowledgments';
 
 /** Properties of the {@link EmployeeRetentionPlatform} example. */
 export interface EmployeeRetentionPlatformProps {
@@ -88,9 +88,9 @@ export class EmployeeRetentionPlatform extends SecureMlPlatform {
     features.grantQueryOffline(retention);
     // the wildcards of those grants, for the reasons the feature-store module registered
     const offline = features.offlineStoreBucket!;
-    acknowledgeGrantedWildcards(retention.accessPolicy, 'FEATURE_STORE_OFFLINE_OBJECTS', [offline.arnForObjects(`${features.offlineStorePrefix}/*`)]);
-    acknowledgeGrantedWildcards(retention.accessPolicy, 'FEATURE_STORE_QUERY_RESULTS', [offline.arnForObjects('athena-query-results/hr-ml-employee-retention/*')]);
-    acknowledgeGrantedWildcards(retention.accessPolicy, 'FEATURE_STORE_GLUE_TABLE', [
+    acknowledgeWildcardResources(retention.accessPolicy, 'FEATURE_STORE_OFFLINE_OBJECTS', [offline.arnForObjects(`${features.offlineStorePrefix}/*`)]);
+    acknowledgeWildcardResources(retention.accessPolicy, 'FEATURE_STORE_QUERY_RESULTS', [offline.arnForObjects('athena-query-results/hr-ml-employee-retention/*')]);
+    acknowledgeWildcardResources(retention.accessPolicy, 'FEATURE_STORE_GLUE_TABLE', [
       this.dataStack.formatArn({ service: 'glue', resource: 'table', resourceName: 'sagemaker_featurestore/hr_ml_employee_retention_*' }),
     ]);
 
@@ -115,7 +115,7 @@ export class EmployeeRetentionPlatform extends SecureMlPlatform {
     });
     models.grantRead(retention);
     models.grantApprove(retention);
-    acknowledgeGrantedWildcards(retention.accessPolicy, 'MODEL_PACKAGE_VERSIONS', [models.modelPackageArnPattern]);
+    acknowledgeWildcardResources(retention.accessPolicy, 'MODEL_PACKAGE_VERSIONS', [models.modelPackageArnPattern]);
 
     // the data bucket referenced by name from the workloads stack (see SecureMlPlatform.dataBucketFor)
     const data = this.dataBucketFor(workloads);

@@ -236,14 +236,14 @@ function countedSeverities(root: IConstruct): Set<string> {
 }
 
 /** The CloudFormation resource of `stack` with `logicalId` (test apps write no path metadata). */
-function cfnResourceOf(cache: Map<Stack, Map<string, CfnResource>>, stack: Stack, logicalId: string): CfnResource | undefined {
-  let resources = cache.get(stack);
+function cfnResourceOf(byStack: Map<Stack, Map<string, CfnResource>>, stack: Stack, logicalId: string): CfnResource | undefined {
+  let resources = byStack.get(stack);
   if (!resources) {
     resources = new Map();
     for (const c of stack.node.findAll()) {
       if (CfnResource.isCfnResource(c) && Stack.of(c) === stack) resources.set(stack.resolve(c.logicalId), c);
     }
-    cache.set(stack, resources);
+    byStack.set(stack, resources);
   }
   return resources.get(logicalId);
 }

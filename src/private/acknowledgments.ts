@@ -1,5 +1,6 @@
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { nagResourceDetail } from './nag-detail';
 
 /**
  * Every rule finding the library acknowledges, in one place, with the reason a reviewer reads.
@@ -412,4 +413,31 @@ export function acknowledge(resource: IConstruct, name: AcknowledgmentName, appl
       for (const detail of appliesTo) Validations.of(cfn).acknowledge({ id: `${id}[${detail}]`, reason: entry.reason });
     }
   }
+}
+
+/**
+ * Acknowledges AwsSolutions-IAM5 for wildcard resources granted to a policy, with a registered reason,
+ * when the resource ARNs may be references to another stack (for example a feature group's offline-store
+ * prefix granted to a platform team's policy).
+ *
+ * cdk-nag names a wildcard resource by its flattened value, and a cross-stack reference flattens
+ * differently before CDK resolves the app's references (the producer's `<Logical.Arn>`: cdk-nag's
+ * `validateScope` on a fresh app) and after (the `Fn::ImportValue` export name: the rule-pack plugins of
+ * `cdk synth`). Both forms are acknowledged: the first now, the second when the app is synthesized
+ * (a construct validation runs after the references are resolved and before the validation plugins).
+ * For ARNs of the policy's own stack both forms are the same.
+ *
+ * @param policy the policy holding the wildcards (an L2 whose default child is its CfnResource, or the CfnResource)
+ * @param name the registry entry
+ * @param resourceArns the wildcard resources, as given to the grant
+ */
+export function acknowledgeWildcardResources(policy: IConstruct, name: AcknowledgmentName, resourceArns: string[]): void {
+  const details = () => resourceArns.map((arn) => nagResourceDetail(policy, arn));
+  acknowledge(policy, name, details());
+  policy.node.addValidation({
+    validate: () => {
+      acknowledge(policy, name, details());
+      return [];
+    },
+  });
 }
