@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -217,7 +217,8 @@ export class SageMakerPolicies {
    *
    * - create, update and delete only their own private spaces (`sagemaker:OwnerUserProfileArn`,
    *   `sagemaker:SpaceSharingType`), and start and stop apps only in them and in the shared spaces
-   *   they are allowed;
+   *   they are allowed, and only the Studio IDEs (JupyterLab, Code Editor): a Canvas app comes only from
+   *   the `Canvas` construct, other app types (Studio Classic, RStudio, TensorBoard) never;
    * - tag spaces and apps only while creating them, never as someone else;
    * - describe their own profile;
    * - explicit denies: no app or space work in spaces owned by others, no tagging or untagging of
@@ -238,19 +239,19 @@ export class SageMakerPolicies {
       ...instanceTypes,
     };
 
+    // Only the Studio IDEs run in the user's spaces. No condition key of CreateApp names the app type, so the
+    // type is matched in the app ARN, app/<domain>/<space>/<type>/<app> in lower case (space and app names
+    // hold no '/', so '*/jupyterlab/*' matches the type segment only): Canvas, granted only by the Canvas
+    // construct, and every other type (Studio Classic, RStudio, TensorBoard, ...) stay implicitly denied
+    const ideApps = (space: string) => STUDIO_IDE_APP_TYPES.map((type) => domainScopedArn('app', `${domainId}/${space}/${type}/*`));
     const statements = [
       new iam.PolicyStatement({
-        sid: 'OwnPrivateSpaces',
+        // one statement for the spaces and their apps: they share the conditions, and a managed policy has
+        // 6,144 characters (each action applies only to its own resource type: spaces or apps)
+        sid: 'OwnPrivateSpacesAndTheirApps',
         effect: iam.Effect.ALLOW,
-        actions: ['sagemaker:CreateSpace', 'sagemaker:UpdateSpace', 'sagemaker:DeleteSpace'],
-        resources: [domainScopedArn('space', `${domainId}/*`)],
-        conditions: ownPrivate,
-      }),
-      new iam.PolicyStatement({
-        sid: 'AppsInOwnPrivateSpaces',
-        effect: iam.Effect.ALLOW,
-        actions: ['sagemaker:CreateApp', 'sagemaker:DeleteApp'],
-        resources: ['jupyterlab', 'codeeditor'].map((t) => domainScopedArn('app', `${domainId}/*/${t}/*`)),
+        actions: ['sagemaker:CreateSpace', 'sagemaker:UpdateSpace', 'sagemaker:DeleteSpace', 'sagemaker:CreateApp', 'sagemaker:DeleteApp'],
+        resources: [domainScopedArn('space', `${domainId}/*`), ...ideApps('*')],
         conditions: ownPrivate,
       }),
     ];
@@ -261,7 +262,7 @@ export class SageMakerPolicies {
         effect: iam.Effect.ALLOW,
         actions: ['sagemaker:CreateApp', 'sagemaker:DeleteApp'],
         // SageMaker writes app ARNs in lower case
-        resources: shared.flatMap((space) => ['jupyterlab', 'codeeditor'].map((t) => domainScopedArn('app', `${domainId}/${space.toLowerCase()}/${t}/*`))),
+        resources: shared.flatMap((space) => ideApps(Token.isUnresolved(space) ? space : space.toLowerCase())),
         conditions: { StringEquals: { 'sagemaker:SpaceSharingType': 'Shared' }, ...instanceTypes },
       }));
     }
@@ -450,6 +451,13 @@ export class SageMakerPolicies {
 
   private constructor() {}
 }
+
+/**
+ * The app types a platform user runs in their spaces, as SageMaker writes them in app ARNs: the Studio
+ * IDEs of `StudioAppType` (JupyterLab, Code Editor), the only app types the library's spaces and domain
+ * settings configure.
+ */
+const STUDIO_IDE_APP_TYPES = ['jupyterlab', 'codeeditor'];
 
 /** An ARN of a domain-scoped SageMaker resource in the deploying account and Region. */
 function domainScopedArn(resourceType: string, name: string): string {

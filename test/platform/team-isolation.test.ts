@@ -80,7 +80,8 @@ const bucketArn = `arn:${PARTITION}:s3:::${bucket}`;
  */
 const VIA_S3: Context = { 'kms:ViaService': `s3.${REGION}.amazonaws.com` };
 const space = (team: 'retention' | 'fraud', name: string) => sm(`space/${domainId[team]}/${name}`);
-const app_ = (team: 'retention' | 'fraud', spaceName: string) => sm(`app/${domainId[team]}/${spaceName}/jupyterlab/default`);
+const app_ = (team: 'retention' | 'fraud', spaceName: string, type = 'jupyterlab') => sm(`app/${domainId[team]}/${spaceName}/${type}/default`);
+const ownPrivate = (owner: 'alice' | 'carol') => ({ 'sagemaker:OwnerUserProfileArn': profileArn[owner], 'sagemaker:SpaceSharingType': 'Private' });
 const OWNER = 'aws:RequestTag/sagemaker-platform:owner';
 const training = (owner: 'alice' | 'carol', team: 'retention' | 'fraud', sg: string): Context => ({
   [OWNER]: owner,
@@ -118,6 +119,15 @@ const MATRIX: Case[] = [
   c('carol', 'sagemaker:CreateTrainingJob', sm('training-job/carol-xgb'), training('carol', 'fraud', jobSg.fraud), 'Allowed', 'a compliant job of her team'),
   c('alice', 'iam:PassRole', roleArn.alice, { 'iam:PassedToService': 'sagemaker.amazonaws.com' }, 'Allowed', 'her own role to SageMaker'),
   c('alice (human)', 'sagemaker:CreatePresignedDomainUrl', profileArn.alice, { 'aws:SourceVpce': vpce }, 'Allowed', 'opens her own Studio'),
+
+  // ---------- app types: the Studio IDEs in the member's private and team spaces, never Canvas (no team has it) ----------
+  c('alice', 'sagemaker:CreateApp', app_('retention', 'retention-shared', 'codeeditor'), { 'sagemaker:SpaceSharingType': 'Shared' }, 'Allowed', 'Code Editor in her team\'s shared space'),
+  c('alice', 'sagemaker:CreateApp', app_('retention', 'alice-private'), ownPrivate('alice'), 'Allowed', 'JupyterLab in her private space'),
+  c('carol', 'sagemaker:CreateApp', app_('fraud', 'carol-private', 'codeeditor'), ownPrivate('carol'), 'Allowed', 'Code Editor in her private space'),
+  c('alice', 'sagemaker:CreateApp', app_('retention', 'retention-shared', 'canvas'), { 'sagemaker:SpaceSharingType': 'Shared' }, 'ImplicitlyDenied', 'Canvas in her team\'s shared space, without Canvas'),
+  c('alice', 'sagemaker:CreateApp', app_('retention', 'alice-private', 'canvas'), ownPrivate('alice'), 'ImplicitlyDenied', 'Canvas in her private space, without Canvas'),
+  c('carol', 'sagemaker:CreateApp', app_('fraud', 'carol-private', 'canvas'), ownPrivate('carol'), 'ImplicitlyDenied', 'Canvas in her private space, without Canvas'),
+  c('retention shared space', 'sagemaker:CreateApp', app_('retention', 'retention-shared', 'canvas'), { 'sagemaker:SpaceSharingType': 'Shared' }, 'ImplicitlyDenied', 'the shared-space role starts no app'),
 
   // ---------- another team's data: denied by the bucket policy, whatever the role is granted ----------
   c('alice', 's3:GetObject', object('teams/fraud/transactions.csv'), TLS, 'ExplicitlyDenied', 'the fraud team\'s data', 'DenyTeamfraudObjectsToOtherTeams'),

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -81,19 +81,38 @@ describe('SageMakerPolicies', () => {
     const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
 
     test('spaces and apps only in the user\'s own private spaces', () => {
-      for (const sid of ['OwnPrivateSpaces', 'AppsInOwnPrivateSpaces']) {
-        expect(bySid(sid).Condition).toEqual({
-          'ArnEquals': { 'sagemaker:OwnerUserProfileArn': PROFILE_ARN },
-          'StringEquals': { 'sagemaker:SpaceSharingType': 'Private' },
-          'ForAllValues:StringLike': { 'sagemaker:InstanceTypes': ['ml.t3.medium'] },
-        });
-      }
-      expect(bySid('OwnPrivateSpaces').Resource).toEqual(arn('space/d-0123456789ab/*'));
+      expect(bySid('OwnPrivateSpacesAndTheirApps').Condition).toEqual({
+        'ArnEquals': { 'sagemaker:OwnerUserProfileArn': PROFILE_ARN },
+        'StringEquals': { 'sagemaker:SpaceSharingType': 'Private' },
+        'ForAllValues:StringLike': { 'sagemaker:InstanceTypes': ['ml.t3.medium'] },
+      });
+      expect(bySid('OwnPrivateSpacesAndTheirApps').Action).toEqual([
+        'sagemaker:CreateSpace', 'sagemaker:UpdateSpace', 'sagemaker:DeleteSpace', 'sagemaker:CreateApp', 'sagemaker:DeleteApp',
+      ]);
     });
 
-    test('apps in the allowed shared spaces, by lower-case ARN', () => {
-      expect(bySid('AppsInAllowedSharedSpaces').Resource).toEqual(arn('app/d-0123456789ab/team-fraud/*'));
+    test('apps of the Studio IDEs only (JupyterLab, Code Editor), never Canvas or another app type, by lower-case ARN', () => {
+      expect(bySid('OwnPrivateSpacesAndTheirApps').Resource).toEqual([
+        arn('space/d-0123456789ab/*'), arn('app/d-0123456789ab/*/jupyterlab/*'), arn('app/d-0123456789ab/*/codeeditor/*'),
+      ]);
+      expect(bySid('AppsInAllowedSharedSpaces').Resource).toEqual([
+        arn('app/d-0123456789ab/team-fraud/jupyterlab/*'), arn('app/d-0123456789ab/team-fraud/codeeditor/*'),
+      ]);
       expect(bySid('AppsInAllowedSharedSpaces').Condition.StringEquals).toEqual({ 'sagemaker:SpaceSharingType': 'Shared' });
+      // no other allow statement reaches apps
+      const appStatements = statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => /App$/.test(a)));
+      expect(appStatements.map((s) => s.Sid)).toEqual(['OwnPrivateSpacesAndTheirApps', 'AppsInAllowedSharedSpaces']);
+    });
+
+    test('keeps a shared space name that is a deploy-time value as it is', () => {
+      const name = Token.asString({ Ref: 'SpaceName' });
+      const withToken = json(SageMakerPolicies.userExecution({
+        domainId: 'd-0123456789ab', userProfileArn: PROFILE_ARN, owner: 'alice', allowedSharedSpaces: [name],
+      }));
+      expect(withToken.find((s) => s.Sid === 'AppsInAllowedSharedSpaces').Resource[0]).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
+          ':app/d-0123456789ab/', { Ref: 'SpaceName' }, '/jupyterlab/*']],
+      });
     });
 
     test('explicitly denies private spaces of others, tagging resources of others and removing the owner tag', () => {
@@ -113,7 +132,7 @@ describe('SageMakerPolicies', () => {
     test('has no shared-space statement and no instance condition when none are given', () => {
       const minimal = json(SageMakerPolicies.userExecution({ domainId: 'd-0123456789ab', userProfileArn: PROFILE_ARN, owner: 'alice' }));
       expect(minimal.find((s) => s.Sid === 'AppsInAllowedSharedSpaces')).toBeUndefined();
-      expect(minimal.find((s) => s.Sid === 'OwnPrivateSpaces').Condition['ForAllValues:StringLike']).toBeUndefined();
+      expect(minimal.find((s) => s.Sid === 'OwnPrivateSpacesAndTheirApps').Condition['ForAllValues:StringLike']).toBeUndefined();
     });
 
     test('never allows an action wildcard', () => {

@@ -45,13 +45,14 @@ class Resolver extends TemplateResolver {
   }
 }
 
-// ---------- GIVEN one domain, two teams with their own Canvas workspace and tracking server, and carol ----------
+// ---------- GIVEN one domain, two teams with their own Canvas workspace and tracking server, carol, and a shared space ----------
 const stack = testStack();
 const fixture = studioFixture(stack);
 const domain = new StudioDomain(stack, 'Studio', { network: fixture.network, storageKey: fixture.storageKey, jobKey: fixture.dataKey });
-const alice = domain.addUserProfile('alice');
+const analytics = domain.addSharedSpace('analytics');
+const alice = domain.addUserProfile('alice', { allowedSharedSpaces: [analytics] });
 const bob = domain.addUserProfile('bob');
-const carol = domain.addUserProfile('carol');
+const carol = domain.addUserProfile('carol', { allowedSharedSpaces: [analytics] });
 const data = new SecureBucket(stack, 'Data', { encryptionKey: fixture.dataKey });
 const registry = new sagemaker.CfnModelPackageGroup(stack, 'Registry', { modelPackageGroupName: 'employee-retention' });
 const fraudCanvas = new Canvas(stack, 'FraudCanvas', {
@@ -82,7 +83,7 @@ const bucketArn = `arn:${PARTITION}:s3:::${bucket}`;
 const fraudMlflow = value(fraudServer.trackingServerArn);
 const churnMlflow = value(churnServer.trackingServerArn);
 const forecastRole = value(fraudCanvas.forecastRole!.roleArn);
-const profileArn = { alice: value(alice.userProfileArn), bob: value(bob.userProfileArn) };
+const profileArn = { alice: value(alice.userProfileArn), bob: value(bob.userProfileArn), carol: value(carol.userProfileArn) };
 const subnets = fixture.network.subnetIds.map(value);
 const jobSg = value(domain.jobSecurityGroup.securityGroupId);
 const jobKey = value(domain.jobGuardrails.volumeKey.keyArn);
@@ -96,6 +97,10 @@ const BUILD: Context = {
   'sagemaker:InterContainerTrafficEncryption': 'true',
 };
 const canvasApp = (user: string) => sm(`app/${domainId}/${user}/canvas/default`);
+/** An app of a type in a space (SageMaker writes the type in lower case). */
+const spaceApp = (spaceName: string, type: string) => sm(`app/${domainId}/${spaceName}/${type}/default`);
+const ownPrivate = (owner: 'alice' | 'carol') => ({ 'sagemaker:OwnerUserProfileArn': profileArn[owner], 'sagemaker:SpaceSharingType': 'Private' });
+const SHARED: Context = { 'sagemaker:SpaceSharingType': 'Shared' };
 
 const c = (who: Who, action: string, resource: string, context: Context, expected: Decision, why: string, deniedBy?: string): Case =>
   ({ who, action, resource, context, expected, why, deniedBy });
@@ -120,6 +125,21 @@ const MATRIX: Case[] = [
   c('bob', 's3:PutObject', object('canvas/churn/datasets/customers.csv'), TLS, 'Allowed', 'his team\'s Canvas workspace'),
   c('bob', 'sagemaker:CreateApp', canvasApp('bob'), {}, 'Allowed', 'his own Canvas app'),
   c('bob', 'sagemaker-mlflow:SearchRuns', churnMlflow, {}, 'Allowed', 'his team\'s tracking server'),
+
+  // ---------- app types: Canvas only through the Canvas construct, the Studio IDEs for everyone ----------
+  c('carol', 'sagemaker:CreateApp', spaceApp('carol-private', 'jupyterlab'), ownPrivate('carol'), 'Allowed', 'JupyterLab in her private space'),
+  c('carol', 'sagemaker:CreateApp', spaceApp('carol-private', 'codeeditor'), ownPrivate('carol'), 'Allowed', 'Code Editor in her private space'),
+  c('carol', 'sagemaker:CreateApp', spaceApp('analytics', 'jupyterlab'), SHARED, 'Allowed', 'JupyterLab in the shared space she is allowed'),
+  c('carol', 'sagemaker:CreateApp', spaceApp('analytics', 'codeeditor'), SHARED, 'Allowed', 'Code Editor in the shared space she is allowed'),
+  c('carol', 'sagemaker:CreateApp', spaceApp('carol-private', 'canvas'), ownPrivate('carol'), 'ImplicitlyDenied', 'Canvas in her private space: Canvas is not enabled for her'),
+  c('carol', 'sagemaker:CreateApp', spaceApp('carol-canvas', 'canvas'), ownPrivate('carol'), 'ImplicitlyDenied', 'Canvas in a new private space of hers: Canvas is not enabled for her'),
+  c('carol', 'sagemaker:CreateApp', spaceApp('analytics', 'canvas'), SHARED, 'ImplicitlyDenied', 'Canvas in the shared space she is allowed: Canvas is not enabled for her'),
+  c('carol', 'sagemaker:DeleteApp', spaceApp('carol-private', 'canvas'), ownPrivate('carol'), 'ImplicitlyDenied', 'a Canvas app in her private space'),
+  c('alice', 'sagemaker:CreateApp', spaceApp('alice-private', 'jupyterlab'), ownPrivate('alice'), 'Allowed', 'a Canvas user keeps JupyterLab in her private space'),
+  c('alice', 'sagemaker:CreateApp', spaceApp('analytics', 'codeeditor'), SHARED, 'Allowed', 'a Canvas user keeps Code Editor in the shared space she is allowed'),
+  c('alice', 'sagemaker:DeleteApp', spaceApp('alice-canvas', 'canvas'), ownPrivate('alice'), 'Allowed', 'stops Canvas in a private space she owns'),
+  c('alice', 'sagemaker:CreateApp', spaceApp('analytics', 'canvas'), SHARED, 'ImplicitlyDenied', 'Canvas in a shared space (the Canvas construct grants her own profile and private spaces only)'),
+  c('alice', 'sagemaker:CreateApp', spaceApp('alice-private', 'rstudioserverpro'), ownPrivate('alice'), 'ImplicitlyDenied', 'RStudio in her private space'),
 
   // ---------- the other team's Canvas workspace ----------
   c('alice', 's3:GetObject', object('canvas/churn/datasets/customers.csv'), TLS, 'ImplicitlyDenied', 'the churn team\'s workspace'),
@@ -211,10 +231,10 @@ async function decide(row: Case, policies = principals[row.who].policies): Promi
 }
 
 describe('Canvas and MLflow isolation between teams, proven with an IAM policy simulator', () => {
-  test(`the matrix (${MATRIX.length} cases) has positive controls for every team member and person`, () => {
+  test(`the matrix (${MATRIX.length} cases) has positive controls for every user and person`, () => {
     expect(MATRIX.length).toBeGreaterThanOrEqual(40);
     const allowed = MATRIX.filter((r) => r.expected === 'Allowed');
-    expect(new Set(allowed.map((r) => r.who))).toEqual(new Set(['alice', 'bob', 'alice (human)']));
+    expect(new Set(allowed.map((r) => r.who))).toEqual(new Set(['alice', 'bob', 'carol', 'alice (human)']));
     expect(MATRIX.filter((r) => r.expected === 'ExplicitlyDenied' && !r.deniedBy)).toEqual([]);
   });
 

@@ -109,7 +109,7 @@ const NVME = { 'sagemaker:InstanceTypes': ['ml.g6.12xlarge'] };
 
 const training = (name: string) => sm(`training-job/${name}`);
 const space = (name: string) => sm(`space/${domainId}/${name}`);
-const app = (spaceName: string) => sm(`app/${domainId}/${spaceName}/jupyterlab/default`);
+const app = (spaceName: string, type = 'jupyterlab', name = 'default') => sm(`app/${domainId}/${spaceName}/${type}/${name}`);
 const privateSpace = (owner: 'alice' | 'bob') => ({
   'sagemaker:OwnerUserProfileArn': profileArn[owner],
   'sagemaker:SpaceSharingType': 'Private',
@@ -213,6 +213,23 @@ const MATRIX: Case[] = [
   c('bob', 'sagemaker:CreateApp', app('team-fraud'), { 'sagemaker:SpaceSharingType': 'Shared' }, 'ImplicitlyDenied', 'a shared space he is not allowed'),
   c('bob', 'iam:PassRole', roleArn.alice, { 'iam:PassedToService': 'sagemaker.amazonaws.com' }, 'ImplicitlyDenied', 'alice\'s role'),
   c('bob', 'sagemaker:StopTrainingJob', training('alice-xgb'), ownJob('alice'), 'ImplicitlyDenied', 'alice\'s job'),
+
+  // ---------- app types: the Studio IDEs only; Canvas only from the Canvas construct (neither user has it) ----------
+  c('alice', 'sagemaker:CreateApp', app('alice-private', 'codeeditor'), { ...privateSpace('alice'), 'sagemaker:InstanceTypes': ['ml.t3.medium'] }, 'Allowed', 'Code Editor in her private space'),
+  c('alice', 'sagemaker:DeleteApp', app('alice-private', 'codeeditor'), privateSpace('alice'), 'Allowed', 'Code Editor in her private space'),
+  c('alice', 'sagemaker:CreateApp', app('team-fraud', 'codeeditor'), { 'sagemaker:SpaceSharingType': 'Shared' }, 'Allowed', 'Code Editor in a shared space she is allowed'),
+  c('bob', 'sagemaker:CreateApp', app('bob-private', 'codeeditor'), privateSpace('bob'), 'Allowed', 'Code Editor in his private space'),
+  c('alice', 'sagemaker:CreateApp', app('alice-private', 'canvas'), privateSpace('alice'), 'ImplicitlyDenied', 'Canvas in her private space, without Canvas'),
+  c('alice', 'sagemaker:CreateApp', app('team-fraud', 'canvas'), { 'sagemaker:SpaceSharingType': 'Shared' }, 'ImplicitlyDenied', 'Canvas in a shared space she is allowed, without Canvas'),
+  c('alice', 'sagemaker:CreateApp', app('alice', 'canvas'), {}, 'ImplicitlyDenied', 'Canvas in her own profile, without Canvas'),
+  c('bob', 'sagemaker:CreateApp', app('bob-private', 'canvas'), privateSpace('bob'), 'ImplicitlyDenied', 'Canvas in his private space, without Canvas'),
+  c('alice', 'sagemaker:CreateApp', app('alice-private', 'rstudioserverpro'), privateSpace('alice'), 'ImplicitlyDenied', 'RStudio in her private space'),
+  c('alice', 'sagemaker:CreateApp', app('alice-private', 'tensorboard'), privateSpace('alice'), 'ImplicitlyDenied', 'TensorBoard in her private space'),
+  c('alice', 'sagemaker:CreateApp', app('alice-private', 'detailedprofiler'), privateSpace('alice'), 'ImplicitlyDenied', 'the detailed profiler in her private space'),
+  c('alice', 'sagemaker:CreateApp', app('alice-private', 'kernelgateway'), privateSpace('alice'), 'ImplicitlyDenied', 'a Studio Classic kernel gateway in her private space'),
+  c('alice', 'sagemaker:CreateApp', app('team-fraud', 'jupyterserver'), { 'sagemaker:SpaceSharingType': 'Shared' }, 'ImplicitlyDenied', 'a Studio Classic server in a shared space she is allowed'),
+  c('alice', 'sagemaker:CreateApp', app('jupyterlab', 'canvas'), privateSpace('alice'), 'ImplicitlyDenied', 'Canvas in her private space named jupyterlab (the type is matched in its own segment)'),
+  c('alice', 'sagemaker:CreateApp', app('team-fraud', 'canvas', 'jupyterlab'), { 'sagemaker:SpaceSharingType': 'Shared' }, 'ImplicitlyDenied', 'a Canvas app named jupyterlab in a shared space'),
 
   // ---------- the domain, other profiles and other domains ----------
   c('alice', 'sagemaker:UpdateDomain', domainArn, {}, 'ExplicitlyDenied', 'administration', 'DenyStudioAdministration'),

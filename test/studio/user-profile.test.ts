@@ -236,15 +236,18 @@ describe('UserProfile', () => {
     });
 
     test('uses the provided instance types for apps, and the domain\'s allowlist otherwise', () => {
-      const own = policyStatements(stack, 'Studio user profile carol: own spaces').find((s) => s.Sid === 'AppsInOwnPrivateSpaces');
+      const own = policyStatements(stack, 'Studio user profile carol: own spaces').find((s) => s.Sid === 'OwnPrivateSpacesAndTheirApps');
       expect(own.Condition['ForAllValues:StringLike']).toEqual({ 'sagemaker:InstanceTypes': ['ml.t3.*'] });
-      const daves = policyStatements(stack, 'Studio user profile dave: own spaces').find((s) => s.Sid === 'AppsInOwnPrivateSpaces');
+      const daves = policyStatements(stack, 'Studio user profile dave: own spaces').find((s) => s.Sid === 'OwnPrivateSpacesAndTheirApps');
       expect(daves.Condition['ForAllValues:StringLike']).toEqual({ 'sagemaker:InstanceTypes': ['ml.t3.medium', 'ml.m5.large'] });
     });
 
     test('allows apps in the provided shared spaces only', () => {
       const shared = policyStatements(stack, 'Studio user profile carol: own spaces').find((s) => s.Sid === 'AppsInAllowedSharedSpaces');
-      expect(JSON.stringify(shared.Resource)).toContain('/team-fraud/*');
+      // the Studio IDEs only: JupyterLab and Code Editor apps of the space
+      expect(shared.Resource).toHaveLength(2);
+      expect(JSON.stringify(shared.Resource)).toContain('/team-fraud/jupyterlab/*');
+      expect(JSON.stringify(shared.Resource)).toContain('/team-fraud/codeeditor/*');
       expect(policyStatements(stack, 'Studio user profile dave: own spaces').find((s) => s.Sid === 'AppsInAllowedSharedSpaces')).toBeUndefined();
     });
 
