@@ -7,28 +7,16 @@
  * team's; Canvas jobs still meet the domain's job guardrails. Positive controls must be allowed, so a
  * deny-everything policy fails this test.
  */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { SecureBucket } from '../../src/security';
 import { Canvas, CanvasFeature, MlflowTrackingServer, StudioDomain } from '../../src/studio';
 import { compliantTemplate, testStack } from '../harness';
+import { c, Case, Context, Principal, runMatrix, sessionOf, templateResourcePolicies } from '../iam-matrix';
 import { studioFixture } from './fixtures';
 import { ACCOUNT, CfnTemplate, PARTITION, REGION, TemplateResolver } from './iam-resolver';
 
-type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 type Who = 'alice' | 'bob' | 'carol' | 'alice (human)';
-type Context = { [key: string]: string | string[] };
-
-interface Case {
-  readonly who: Who;
-  readonly action: string;
-  readonly resource: string;
-  readonly context: Context;
-  readonly expected: Decision;
-  readonly why: string;
-  readonly deniedBy?: string;
-}
 
 /** The Studio resolver, plus model package groups (whose Ref is their ARN). */
 class Resolver extends TemplateResolver {
@@ -102,10 +90,7 @@ const spaceApp = (spaceName: string, type: string) => sm(`app/${domainId}/${spac
 const ownPrivate = (owner: 'alice' | 'carol') => ({ 'sagemaker:OwnerUserProfileArn': profileArn[owner], 'sagemaker:SpaceSharingType': 'Private' });
 const SHARED: Context = { 'sagemaker:SpaceSharingType': 'Shared' };
 
-const c = (who: Who, action: string, resource: string, context: Context, expected: Decision, why: string, deniedBy?: string): Case =>
-  ({ who, action, resource, context, expected, why, deniedBy });
-
-const MATRIX: Case[] = [
+const MATRIX: Case<Who>[] = [
   // ---------- positive controls: each team's own Canvas workspace and tracking server ----------
   c('alice', 's3:PutObject', object('canvas/fraud/datasets/transactions.csv'), TLS, 'Allowed', 'her team\'s Canvas workspace'),
   c('alice', 's3:GetObject', object('canvas/fraud/models/model.tar.gz'), TLS, 'Allowed', 'her team\'s Canvas workspace'),
@@ -183,76 +168,16 @@ const MATRIX: Case[] = [
   c('alice (human)', 'sagemaker:CreatePresignedMlflowTrackingServerUrl', churnMlflow, {}, 'ImplicitlyDenied', 'the person opens the churn team\'s MLflow UI'),
 ];
 
-const principals: { [who in Who]: { arn: string; policies: { name: string; policy: unknown }[] } } = {
-  'alice': sessionOf(alice.role.roleArn, 'SageMaker'),
-  'bob': sessionOf(bob.role.roleArn, 'SageMaker'),
-  'carol': sessionOf(carol.role.roleArn, 'SageMaker'),
-  'alice (human)': sessionOf(aliceHuman.roleArn, 'alice'),
+const policiesOf = (logicalId: string) => resolver.policiesOf(logicalId);
+const principals: { [who in Who]: Principal } = {
+  'alice': sessionOf(value(alice.role.roleArn), 'SageMaker', policiesOf),
+  'bob': sessionOf(value(bob.role.roleArn), 'SageMaker', policiesOf),
+  'carol': sessionOf(value(carol.role.roleArn), 'SageMaker', policiesOf),
+  'alice (human)': sessionOf(value(aliceHuman.roleArn), 'alice', policiesOf),
 };
 
-function sessionOf(roleArnToken: string, session: string) {
-  const arn = value(roleArnToken);
-  const logicalId = arn.split('/').pop()!;
-  return { arn: `arn:${PARTITION}:sts::${ACCOUNT}:assumed-role/${logicalId}/${session}`, policies: resolver.policiesOf(logicalId) };
-}
-
-/** The key policy or bucket policy of a resource of the template, as the service would evaluate it. */
-function resourcePolicyOf(arn: string): unknown {
-  for (const [id, r] of Object.entries(template.Resources)) {
-    if (r.Type === 'AWS::KMS::Key' && resolver.getAtt(id, 'Arn') === arn) return resolver.resolve(r.Properties!.KeyPolicy);
-    if (r.Type === 'AWS::S3::BucketPolicy') {
-      const name = resolver.resolve(r.Properties!.Bucket);
-      if (arn === `arn:${PARTITION}:s3:::${name}` || arn.startsWith(`arn:${PARTITION}:s3:::${name}/`)) return resolver.resolve(r.Properties!.PolicyDocument);
-    }
-  }
-  return undefined;
-}
-
-async function decide(row: Case, policies = principals[row.who].policies): Promise<{ decision: string; ignored: string[]; denies: string[] }> {
-  const response = await runSimulation({
-    request: {
-      principal: principals[row.who].arn,
-      action: row.action,
-      resource: { resource: row.resource, accountId: ACCOUNT },
-      contextVariables: row.context,
-    },
-    identityPolicies: policies,
-    resourcePolicy: resourcePolicyOf(row.resource),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-  }, {});
-  if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors, null, 2));
-  const results = response.resultType === 'single' ? [response.result] : response.results;
-  const denies = results.flatMap((r) => [
-    ...(r.analysis.identityAnalysis?.denyStatements ?? []),
-    ...(r.analysis.resourceAnalysis?.denyStatements ?? []),
-  ]).map((d) => d.explain.identifier);
-  return { decision: response.overallResult, ignored: results.flatMap((r) => r.ignoredContextKeys ?? []), denies };
-}
-
 describe('Canvas and MLflow isolation between teams, proven with an IAM policy simulator', () => {
-  test(`the matrix (${MATRIX.length} cases) has positive controls for every user and person`, () => {
-    expect(MATRIX.length).toBeGreaterThanOrEqual(40);
-    const allowed = MATRIX.filter((r) => r.expected === 'Allowed');
-    expect(new Set(allowed.map((r) => r.who))).toEqual(new Set(['alice', 'bob', 'carol', 'alice (human)']));
-    expect(MATRIX.filter((r) => r.expected === 'ExplicitlyDenied' && !r.deniedBy)).toEqual([]);
-  });
-
-  describe.each(MATRIX.map((row, i) => ({ ...row, n: i + 1 })))('#$n $who: $action → $expected ($why)', (row) => {
-    test('the simulator decides as expected, using every context key of the request', async () => {
-      const { decision, ignored, denies } = await decide(row);
-      expect(ignored).toEqual([]);
-      expect(decision).toBe(row.expected);
-      if (row.expected === 'ExplicitlyDenied') expect(denies).toContain(row.deniedBy);
-    });
-  });
-
-  test('the positive controls fail against a policy that denies everything', async () => {
-    const denyAll = [{ name: 'DenyAll', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] } }];
-    for (const row of MATRIX.filter((r) => r.expected === 'Allowed')) {
-      expect((await decide(row, denyAll)).decision).not.toBe('Allowed');
-    }
-  });
+  runMatrix(MATRIX, { principals, resourcePolicyOf: templateResourcePolicies(template, resolver) });
 
   test('a Canvas user\'s role stays within the managed-policy quota per role', () => {
     // 5 Studio policies + 3 Canvas policies + 1 tracking-server access policy (IAM default quota: 10)

@@ -7,31 +7,17 @@
  * compliant work) must be allowed, so a policy that denies everything fails this test; denials say
  * whether an explicit Deny statement decides them (they then hold whatever else the role is allowed).
  */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { InterfaceEndpointService } from '../../src/network';
 import { estimatePolicySize } from '../../src/private/policy-size';
 import { JobGuardrails, SecureBucket } from '../../src/security';
 import { StudioDomain } from '../../src/studio';
 import { compliantTemplate, testStack } from '../harness';
+import { c, Case, Context, Principal, runMatrix, sessionOf, templateResourcePolicies } from '../iam-matrix';
 import { studioFixture } from './fixtures';
 import { ACCOUNT, CfnTemplate, PARTITION, REGION, TemplateResolver } from './iam-resolver';
 
-type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 type Who = 'alice' | 'bob' | 'alice (human)' | 'bob (human)';
-type Context = { [key: string]: string | string[] };
-
-/** One request of the matrix. */
-interface Case {
-  readonly who: Who;
-  readonly action: string;
-  readonly resource: string;
-  readonly context: Context;
-  readonly expected: Decision;
-  readonly why: string;
-  /** For an explicit denial: the statement (Sid) that decides it. */
-  readonly deniedBy?: string;
-}
 
 // ---------- GIVEN a platform with one Studio domain, two users and two shared spaces ----------
 const stack = testStack();
@@ -119,10 +105,7 @@ const ownJob = (owner: string, ownerDomainArn = domainArn) => ({
   'aws:ResourceTag/sagemaker:domain-arn': ownerDomainArn,
 });
 
-const c = (who: Who, action: string, resource: string, context: Context, expected: Decision, why: string, deniedBy?: string): Case =>
-  ({ who, action, resource, context, expected, why, deniedBy });
-
-const MATRIX: Case[] = [
+const MATRIX: Case<Who>[] = [
   // ---------- positive controls: each user's own, compliant work ----------
   c('alice', 'sagemaker:CreateTrainingJob', training('alice-xgb'), job('alice', TRAINING_KEYS), 'Allowed', 'compliant training job'),
   c('alice', 'sagemaker:CreateProcessingJob', sm('processing-job/alice-prep'), job('alice', TRAINING_KEYS), 'Allowed', 'compliant processing job'),
@@ -254,82 +237,16 @@ const MATRIX: Case[] = [
   c('bob (human)', 'sagemaker:CreatePresignedDomainUrl', profileArn.alice, {}, 'ImplicitlyDenied', 'alice\'s profile'),
 ];
 
-const principals: { [who in Who]: { arn: string; policies: { name: string; policy: unknown }[] } } = {
-  'alice': sessionOf(alice.role.roleArn, 'SageMaker'),
-  'bob': sessionOf(bob.role.roleArn, 'SageMaker'),
-  'alice (human)': sessionOf(aliceHuman.roleArn, 'alice'),
-  'bob (human)': sessionOf(bobHuman.roleArn, 'bob'),
+const policiesOf = (logicalId: string) => resolver.policiesOf(logicalId);
+const principals: { [who in Who]: Principal } = {
+  'alice': sessionOf(value(alice.role.roleArn), 'SageMaker', policiesOf),
+  'bob': sessionOf(value(bob.role.roleArn), 'SageMaker', policiesOf),
+  'alice (human)': sessionOf(value(aliceHuman.roleArn), 'alice', policiesOf),
+  'bob (human)': sessionOf(value(bobHuman.roleArn), 'bob', policiesOf),
 };
 
-function sessionOf(roleArnToken: string, session: string) {
-  const arn = value(roleArnToken);
-  const logicalId = arn.split('/').pop()!;
-  return {
-    arn: `arn:${PARTITION}:sts::${ACCOUNT}:assumed-role/${logicalId}/${session}`,
-    policies: resolver.policiesOf(logicalId),
-  };
-}
-
-/** The key policy or bucket policy of a resource of the template, as the service would evaluate it. */
-function resourcePolicyOf(arn: string): unknown {
-  for (const [id, r] of Object.entries(template.Resources)) {
-    if (r.Type === 'AWS::KMS::Key' && resolver.getAtt(id, 'Arn') === arn) return resolver.resolve(r.Properties!.KeyPolicy);
-    if (r.Type === 'AWS::S3::BucketPolicy' && arn.startsWith(`arn:${PARTITION}:s3:::${resolver.resolve(r.Properties!.Bucket)}/`)) {
-      return resolver.resolve(r.Properties!.PolicyDocument);
-    }
-  }
-  return undefined;
-}
-
-async function decide(who: Who, row: Case, policies = principals[who].policies): Promise<{ decision: string; ignored: string[]; denies: string[] }> {
-  const response = await runSimulation({
-    request: {
-      principal: principals[who].arn,
-      action: row.action,
-      resource: { resource: row.resource, accountId: ACCOUNT },
-      contextVariables: row.context,
-    },
-    identityPolicies: policies,
-    resourcePolicy: resourcePolicyOf(row.resource),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-  }, {});
-  if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors, null, 2));
-  const results = response.resultType === 'single' ? [response.result] : response.results;
-  const denies = results.flatMap((r) => [
-    ...(r.analysis.identityAnalysis?.denyStatements ?? []),
-    ...(r.analysis.resourceAnalysis?.denyStatements ?? []),
-  ]).map((d) => d.explain.identifier);
-  return { decision: response.overallResult, ignored: results.flatMap((r) => r.ignoredContextKeys ?? []), denies };
-}
-
 describe('Studio user isolation, proven with an IAM policy simulator', () => {
-  test(`the matrix has at least 40 cases (${MATRIX.length}), with positive controls for both users and their people`, () => {
-    expect(MATRIX.length).toBeGreaterThanOrEqual(40);
-    const allowed = MATRIX.filter((r) => r.expected === 'Allowed');
-    expect(new Set(allowed.map((r) => r.who))).toEqual(new Set(['alice', 'bob', 'alice (human)', 'bob (human)']));
-    const explicit = MATRIX.filter((r) => r.expected === 'ExplicitlyDenied');
-    expect(explicit.length).toBeGreaterThanOrEqual(20);
-    expect(explicit.filter((r) => !r.deniedBy)).toEqual([]);
-  });
-
-  describe.each(MATRIX.map((row, i) => ({ ...row, n: i + 1 })))('#$n $who: $action → $expected ($why)', (row) => {
-    test('the simulator decides as expected, using every context key of the request', async () => {
-      const { decision, ignored, denies } = await decide(row.who, row);
-      // a context key the action does not support would be dropped silently and prove nothing
-      expect(ignored).toEqual([]);
-      expect(decision).toBe(row.expected);
-      // an explicit denial comes from the statement meant for it, not from a neighbour
-      if (row.expected === 'ExplicitlyDenied') expect(denies).toContain(row.deniedBy);
-    });
-  });
-
-  test('the positive controls fail against a policy that denies everything', async () => {
-    const denyAll = [{ name: 'DenyAll', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] } }];
-    for (const row of MATRIX.filter((r) => r.expected === 'Allowed')) {
-      expect((await decide(row.who, row, denyAll)).decision).not.toBe('Allowed');
-    }
-  });
+  runMatrix(MATRIX, { principals, resourcePolicyOf: templateResourcePolicies(template, resolver), minExplicitDenials: 20 });
 
   test('every policy of the users fits the 6,144-character limit of a managed policy, and the synth-time estimate errs long', () => {
     const byLogicalId = new Map(stack.node.findAll().filter((x): x is iam.ManagedPolicy => x instanceof iam.ManagedPolicy)
