@@ -4,7 +4,8 @@
  *
  * `-c examples=Platform,SecureStudio` synthesizes only the named examples (ids as below).
  */
-import { App, Environment } from 'aws-cdk-lib';
+import * as path from 'path';
+import { App, Environment, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { addCompliancePacks, exampleEnv } from './environment';
 import { EmployeeRetentionFeaturesStack } from './feature-store';
@@ -16,6 +17,7 @@ import { EmployeeRetentionPlatform } from './platform';
 import { SecureDataStack } from './secure-data';
 import { SecureStudioStack } from './studio';
 import { GpuTrainingClusterStack } from './training';
+import { WorkerCloudFormationValidatePlugin } from './worker-validation';
 import { ReviewReport } from '../src';
 
 type Example = new (scope: Construct, id: string, props: { env: Environment }) => Construct;
@@ -37,6 +39,14 @@ const EXAMPLES: Record<string, Example> = {
 
 const app = new App();
 addCompliancePacks(app);
+// aws-cdk-lib's CloudFormation validation, its engine started in a worker while the app constructs
+// (it replaces the built-in instance; `--no-validation` / CDK_VALIDATION=false still turn it off)
+if (process.env.CDK_VALIDATION !== 'false') {
+  Validations.of(app).addPlugins(new WorkerCloudFormationValidatePlugin({
+    outdir: app.outdir,
+    resourceTypesFile: path.join(__dirname, '..', 'node_modules', '.cache', 'cdk-sagemaker-platform', 'resource-types.json'),
+  }));
+}
 const env = exampleEnv(app);
 
 const selected: string | undefined = app.node.tryGetContext('examples');

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, IPolicyValidationPlugin, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import { App, CloudFormationValidatePlugin, IPolicyValidationPlugin, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fsx from 'aws-cdk-lib/aws-fsx';
@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { InterfaceEndpointService, PlatformKeys, PlatformNetwork, ReviewReport, SecureBucket } from '../../src';
+import { registeredRulePacks } from '../../src/platform/review/findings';
 import { ACKNOWLEDGMENTS } from '../../src/private/acknowledgments';
 import { compliantTemplate, TEST_ENV, testApp, testStack } from '../harness';
 
@@ -413,5 +414,17 @@ describe('ReviewReport', () => {
     const md = fs.readFileSync(file, 'utf-8');
     expect(row(section(md, '## 2. Encryption map'), 'S3 bucket `Meta/Plain`')).toContain('⚠️');
     expect(row(section(md, '## 5. Findings'), 'CloudFormation validation')).toContain('reported as warnings');
+  });
+
+  test('lists a registered CloudFormationValidatePlugin once, in place of the built-in validation, with what its findings do', () => {
+    // GIVEN an app that registers its own instance (aws-cdk-lib then adds no built-in one)
+    const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+    Validations.of(app).addPlugins(new CloudFormationValidatePlugin());
+
+    // WHEN
+    const packs = registeredRulePacks(app, []);
+
+    // THEN
+    expect(packs).toEqual([expect.objectContaining({ name: CloudFormationValidatePlugin.PLUGIN_NAME, scope: 'app, errors fail the synth' })]);
   });
 });

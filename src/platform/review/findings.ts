@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { IPolicyValidationPlugin, Stage } from 'aws-cdk-lib';
+import { CloudFormationValidatePlugin, IPolicyValidationPlugin, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AckRecord } from './acks';
 import { ReviewContext } from './context';
@@ -20,6 +20,7 @@ export interface RulePack {
 export function registeredRulePacks(app: Stage, constructs: IConstruct[]): RulePack[] {
   const packs: RulePack[] = [];
   const stages = [app, ...constructs.filter((c): c is Stage => Stage.isStage(c) && c !== app)];
+  let cfnPlugin = false;
   for (const stage of stages) {
     let plugins: IPolicyValidationPlugin[] = [];
     try {
@@ -29,20 +30,27 @@ export function registeredRulePacks(app: Stage, constructs: IConstruct[]): RuleP
       plugins = [];
     }
     for (const p of plugins) {
-      packs.push({ name: p.name, version: p.version, ruleCount: p.ruleIds?.length, scope: stage === app ? 'app' : stage.node.path });
+      // a registered CloudFormationValidatePlugin replaces the built-in one and is judged as it is
+      const isCfn = p instanceof CloudFormationValidatePlugin;
+      cfnPlugin ||= isCfn;
+      const scope = stage === app ? 'app' : stage.node.path;
+      packs.push({ name: p.name, version: p.version, ruleCount: p.ruleIds?.length, scope: isCfn ? `${scope}, ${cfnValidationMode(app)}` : scope });
     }
   }
   const builtin = (app as unknown as { _builtinCloudFormationValidation?: boolean })._builtinCloudFormationValidation;
-  const userCfnPlugin = packs.some((p) => /CloudFormation/i.test(p.name));
-  if (builtin && process.env.CDK_VALIDATION !== 'false' && !userCfnPlugin) {
-    // the keys of cx-api's VALIDATE_AGAINST_DEFAULT_RULES and STRICT_CFN_VALIDATE_ERRORS, spelled out:
-    // reading them from aws-cdk-lib's lazy index would load modules the synth did not need
-    const errors = app.node.tryGetContext('@aws-cdk/core:validateAgainstDefaultRules');
-    const strict = app.node.tryGetContext('@aws-cdk/core:strictCfnValidateErrors');
-    const mode = truthy(strict) ? 'errors and warnings fail the synth' : truthy(errors) ? 'errors fail the synth' : 'reported as warnings';
-    packs.push({ name: 'CloudFormation validation (aws-cdk-lib built-in: resource schemas and rules)', scope: `app, ${mode}` });
+  if (builtin && process.env.CDK_VALIDATION !== 'false' && !cfnPlugin) {
+    packs.push({ name: 'CloudFormation validation (aws-cdk-lib built-in: resource schemas and rules)', scope: `app, ${cfnValidationMode(app)}` });
   }
   return packs;
+}
+
+/** What a CloudFormation validation finding does to the synth. */
+function cfnValidationMode(app: Stage): string {
+  // the keys of cx-api's VALIDATE_AGAINST_DEFAULT_RULES and STRICT_CFN_VALIDATE_ERRORS, spelled out:
+  // reading them from aws-cdk-lib's lazy index would load modules the synth did not need
+  const errors = app.node.tryGetContext('@aws-cdk/core:validateAgainstDefaultRules');
+  const strict = app.node.tryGetContext('@aws-cdk/core:strictCfnValidateErrors');
+  return truthy(strict) ? 'errors and warnings fail the synth' : truthy(errors) ? 'errors fail the synth' : 'reported as warnings';
 }
 
 function truthy(value: unknown): boolean {
