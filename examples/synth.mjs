@@ -116,6 +116,14 @@ if (!appBundleIsCurrent()) await buildAppBundle();
 // run of a few seconds that recompilation only competes with the synth for the cores and holds up
 // the process's exit until it finishes (0.6-1 s on two cores). The baseline code validates as fast.
 if (!process.env.CDK_SYNTH_WASM_TIER_UP) v8.setFlagsFromString('--liftoff-only');
+// The CloudFormation validation (examples/worker-validation.ts) runs in a worker thread; starting it
+// before the app is loaded gives its engine the ~0.5 s the app takes to load, too.
+if (process.env.CDK_VALIDATION !== 'false') {
+  require('./validate-worker.cjs').startEarly({
+    outdir: process.env.CDK_OUTDIR,
+    resourceTypesFile: path.join(cacheDir, 'resource-types.json'),
+  });
+}
 // `cdk synth --debug`: stack traces point into the sources (source maps cost time on every trace)
 if (process.env.CDK_DEBUG) process.setSourceMapsEnabled(true);
 require(appBundle);

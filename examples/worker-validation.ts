@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { CloudFormationValidatePlugin, IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 
 /** Options of {@link WorkerCloudFormationValidatePlugin}. */
@@ -26,6 +26,19 @@ export interface WorkerCloudFormationValidatePluginOptions {
   readonly timeoutMs?: number;
 }
 
+/** A worker started by examples/validate-worker.cjs. */
+interface StartedWorker {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly signal: Int32Array;
+}
+
+/** The main thread's side of examples/validate-worker.cjs (loaded at run time: it is also the worker's script). */
+function workerSide(): { adopt(options: { resourceTypesFile?: string; outdir?: string }): StartedWorker } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(__dirname, 'validate-worker.cjs'));
+}
+
 /** An answer of examples/validate-worker.cjs. */
 interface WorkerAnswer {
   readonly report?: PolicyValidationPluginReport;
@@ -49,8 +62,8 @@ interface WorkerAnswer {
  * apply as before. When the worker cannot answer, the validation runs in this thread, as the base class.
  */
 export class WorkerCloudFormationValidatePlugin extends CloudFormationValidatePlugin {
-  private readonly port: MessagePort;
-  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private port?: MessagePort;
+  private signal: Int32Array = new Int32Array(new SharedArrayBuffer(4));
   private readonly timeoutMs: number;
   private worker?: Worker;
   private workerVersion?: string;
@@ -59,26 +72,12 @@ export class WorkerCloudFormationValidatePlugin extends CloudFormationValidatePl
   constructor(options: WorkerCloudFormationValidatePluginOptions = {}) {
     super();
     this.timeoutMs = options.timeoutMs ?? 120_000;
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
     try {
-      this.worker = new Worker(path.join(__dirname, 'validate-worker.cjs'), {
-        workerData: {
-          port: port2,
-          signal: this.signal,
-          awsCdkLib: require.resolve('aws-cdk-lib'),
-          cxApi: require.resolve('aws-cdk-lib/cx-api'),
-          resourceTypesFile: options.resourceTypesFile,
-          outdir: options.outdir,
-          since: Date.now(),
-        },
-        transferList: [port2],
-      });
-      // the worker never keeps the app's process alive (a synth that fails before validating exits);
-      // a worker that fails answers with its error, or is waited for until the timeout
-      this.worker.on('error', () => undefined);
-      this.worker.unref();
-      this.port.unref();
+      // the worker examples/synth.mjs started before it loaded the app, when it watches the same assembly
+      const started: StartedWorker = workerSide().adopt({ resourceTypesFile: options.resourceTypesFile, outdir: options.outdir });
+      this.worker = started.worker;
+      this.port = started.port;
+      this.signal = started.signal;
     } catch {
       this.worker = undefined;
     }
@@ -117,6 +116,7 @@ export class WorkerCloudFormationValidatePlugin extends CloudFormationValidatePl
 
   /** Sends the templates to the worker and waits for its answer (the plugin interface is synchronous). */
   private ask(context: IPolicyValidationContext): WorkerAnswer | undefined {
+    if (!this.port) return undefined;
     Atomics.store(this.signal, 0, 0);
     // only the serializable part of the context: the worker reads the templates from disk
     this.port.postMessage({

@@ -205,4 +205,39 @@ describe('WorkerCloudFormationValidatePlugin', () => {
       stderr.mockRestore();
     }
   });
+
+  describe('a worker started before the app (examples/synth.mjs)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const workerSide = require('../../examples/validate-worker.cjs');
+    const EARLY = Symbol.for('cdk-sagemaker-platform/validate-worker');
+
+    test('is adopted by a plugin that watches the same assembly with the same hint file', () => {
+      // GIVEN
+      workerSide.startEarly({ outdir: dir, resourceTypesFile: hints });
+      const early = (globalThis as any)[EARLY];
+
+      // WHEN
+      const adopted = workerSide.adopt({ outdir: dir, resourceTypesFile: hints });
+
+      // THEN
+      expect(adopted).toBe(early);
+      expect((globalThis as any)[EARLY]).toBeUndefined();
+      void adopted.worker.terminate();
+    });
+
+    test('is stopped, and a worker of its own started, for a plugin with other options', () => {
+      // GIVEN
+      workerSide.startEarly({ outdir: dir, resourceTypesFile: hints });
+      const early = (globalThis as any)[EARLY];
+      const terminate = jest.spyOn(early.worker, 'terminate');
+
+      // WHEN
+      const adopted = workerSide.adopt({ outdir: path.join(dir, 'elsewhere'), resourceTypesFile: hints });
+
+      // THEN
+      expect(adopted).not.toBe(early);
+      expect(terminate).toHaveBeenCalled();
+      void adopted.worker.terminate();
+    });
+  });
 });
