@@ -140,8 +140,11 @@ new JsonFile(project, 'examples/tsconfig.json', {
 new JsonFile(project, 'cdk.json', {
   obj: {
     // builds the handler bundles a fresh clone lacks, bundles the example app with esbuild (transpile
-    // only: the build type-checks) and runs it; see examples/synth.mjs
-    app: 'node examples/synth.mjs',
+    // only: the build type-checks) and runs it; see examples/synth.mjs. The two V8 flags keep V8's
+    // background threads off the cores the synth and its validation worker need (decision 0004):
+    // garbage collection on the collecting thread only, and the validation engine's WebAssembly on
+    // the baseline compiler (the optimizing recompilation would also hold up the process's exit).
+    app: 'node --single-threaded-gc --liftoff-only examples/synth.mjs',
     output: 'cdk.out',
     watch: { include: ['src/**', 'examples/**', 'lambda/**'] },
     context: {

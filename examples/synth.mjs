@@ -11,12 +11,16 @@
  *    `__dirname` of each source file is kept, so asset paths resolve as they do in the sources.
  *
  * Type checking is the build's job (`npx projen build`), as with any transpile-only runner.
+ *
+ * cdk.json runs it as `node --single-threaded-gc --liftoff-only examples/synth.mjs`: on two cores,
+ * V8's parallel garbage collection helpers and its optimizing recompilation of the CloudFormation
+ * validation engine's WebAssembly take the cores the synth and its validation worker need; see
+ * docs/decisions/0004-validation-in-a-worker.md.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -111,11 +115,6 @@ async function buildAppBundle() {
 
 ensureHandlerBundles();
 if (!appBundleIsCurrent()) await buildAppBundle();
-// The CloudFormation validation engine is WebAssembly. V8 runs it first with its baseline compiler
-// (Liftoff) and recompiles hot functions with its optimizing compiler in background threads; for a
-// run of a few seconds that recompilation only competes with the synth for the cores and holds up
-// the process's exit until it finishes (0.6-1 s on two cores). The baseline code validates as fast.
-if (!process.env.CDK_SYNTH_WASM_TIER_UP) v8.setFlagsFromString('--liftoff-only');
 // The CloudFormation validation (examples/worker-validation.ts) runs in a worker thread; starting it
 // before the app is loaded gives its engine the ~0.5 s the app takes to load, too.
 if (process.env.CDK_VALIDATION !== 'false') {
