@@ -100,6 +100,17 @@ export class WorkerCloudFormationValidatePlugin extends CloudFormationValidatePl
     return this.answeredBy;
   }
 
+  /**
+   * Stops the worker; later validations run in this thread. A synth's process exits without it (the
+   * worker does not keep it alive); tests and long-lived processes call it.
+   */
+  public close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.port?.close();
+    this.port = undefined;
+  }
+
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const answer = this.worker ? this.ask(context) : undefined;
     if (answer?.report) {

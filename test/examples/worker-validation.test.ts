@@ -26,7 +26,18 @@ describe('WorkerCloudFormationValidatePlugin', () => {
   const plugin = new WorkerCloudFormationValidatePlugin({ resourceTypesFile: hints });
   const reference = new CloudFormationValidatePlugin();
 
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const started: WorkerCloudFormationValidatePlugin[] = [plugin];
+  /** A plugin of a test's own, closed after the tests. */
+  function own(options: ConstructorParameters<typeof WorkerCloudFormationValidatePlugin>[0]): WorkerCloudFormationValidatePlugin {
+    const p = new WorkerCloudFormationValidatePlugin(options);
+    started.push(p);
+    return p;
+  }
+
+  afterAll(() => {
+    started.forEach((p) => p.close());
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   function template(name: string, resources: Record<string, unknown>): string {
     const file = path.join(dir, `${name}.template.json`);
@@ -125,7 +136,7 @@ describe('WorkerCloudFormationValidatePlugin', () => {
     const app = new App({ outdir: fs.mkdtempSync(path.join(dir, 'ahead-')), builtinCloudFormationValidation: false });
     new CfnResource(new Stack(app, 'Queues', { env: ENV }), 'Queue', { type: 'AWS::SQS::Queue', properties: { VisibilityTimeout: 'soon' } });
     const assembly = app.synth();
-    const ahead = new WorkerCloudFormationValidatePlugin({ outdir: app.outdir });
+    const ahead = own({ outdir: app.outdir });
     const context = contextFor(...assembly.stacks.map((s) => s.templateFullPath));
 
     // WHEN the manifest is (re)written after the plugin started, and the request comes later
@@ -149,7 +160,7 @@ describe('WorkerCloudFormationValidatePlugin', () => {
     const app = new App({ outdir: fs.mkdtempSync(path.join(dir, 'changed-')), builtinCloudFormationValidation: false });
     new CfnResource(new Stack(app, 'Queues', { env: ENV }), 'Queue', { type: 'AWS::SQS::Queue', properties: { VisibilityTimeout: 'soon' } });
     const assembly = app.synth();
-    const ahead = new WorkerCloudFormationValidatePlugin({ outdir: app.outdir });
+    const ahead = own({ outdir: app.outdir });
     const now = new Date();
     fs.utimesSync(path.join(app.outdir, 'manifest.json'), now, now);
     sleep(1_000);
@@ -174,7 +185,7 @@ describe('WorkerCloudFormationValidatePlugin', () => {
 
   test('validates in this thread when the worker does not answer in time', () => {
     // GIVEN a worker that cannot start its engine in a millisecond
-    const impatient = new WorkerCloudFormationValidatePlugin({ timeoutMs: 1 });
+    const impatient = own({ timeoutMs: 1 });
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const context = contextFor(template('late', { Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 'soon' } } }));
 
@@ -204,6 +215,19 @@ describe('WorkerCloudFormationValidatePlugin', () => {
     } finally {
       stderr.mockRestore();
     }
+  });
+
+  test('validates in this thread once closed', () => {
+    // GIVEN
+    const closed = own({});
+    closed.close();
+
+    // WHEN
+    const report = closed.validate(contextFor(template('closed', { Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 30 } } })));
+
+    // THEN
+    expect(closed.lastAnswer).toBe('this thread');
+    expect(report).toEqual({ success: true, violations: [] });
   });
 
   describe('a worker started before the app (examples/synth.mjs)', () => {
