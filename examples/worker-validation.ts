@@ -101,14 +101,15 @@ export class WorkerCloudFormationValidatePlugin extends CloudFormationValidatePl
   }
 
   /**
-   * Stops the worker; later validations run in this thread. A synth's process exits without it (the
-   * worker does not keep it alive); tests and long-lived processes call it.
+   * Stops the worker (resolves when it has stopped); later validations run in this thread. A synth's
+   * process exits without it (the worker does not keep it alive); tests and long-lived processes call it.
    */
-  public close(): void {
-    void this.worker?.terminate();
+  public async close(): Promise<void> {
+    const worker = this.worker;
     this.worker = undefined;
     this.port?.close();
     this.port = undefined;
+    await worker?.terminate();
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {

@@ -34,8 +34,8 @@ describe('WorkerCloudFormationValidatePlugin', () => {
     return p;
   }
 
-  afterAll(() => {
-    started.forEach((p) => p.close());
+  afterAll(async () => {
+    await Promise.all(started.map((p) => p.close()));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -220,7 +220,7 @@ describe('WorkerCloudFormationValidatePlugin', () => {
   test('validates in this thread once closed', () => {
     // GIVEN
     const closed = own({});
-    closed.close();
+    void closed.close();
 
     // WHEN
     const report = closed.validate(contextFor(template('closed', { Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 30 } } })));
@@ -235,33 +235,36 @@ describe('WorkerCloudFormationValidatePlugin', () => {
     const workerSide = require('../../examples/validate-worker.cjs');
     const EARLY = Symbol.for('cdk-sagemaker-platform/validate-worker');
 
-    test('is adopted by a plugin that watches the same assembly with the same hint file', () => {
+    // a hint file that does not exist: these workers start no engine
+    const noHints = path.join(dir, 'no-hints.json');
+
+    test('is adopted by a plugin that watches the same assembly with the same hint file', async () => {
       // GIVEN
-      workerSide.startEarly({ outdir: dir, resourceTypesFile: hints });
+      workerSide.startEarly({ outdir: dir, resourceTypesFile: noHints });
       const early = (globalThis as any)[EARLY];
 
       // WHEN
-      const adopted = workerSide.adopt({ outdir: dir, resourceTypesFile: hints });
+      const adopted = workerSide.adopt({ outdir: dir, resourceTypesFile: noHints });
 
       // THEN
       expect(adopted).toBe(early);
       expect((globalThis as any)[EARLY]).toBeUndefined();
-      void adopted.worker.terminate();
+      await adopted.worker.terminate();
     });
 
-    test('is stopped, and a worker of its own started, for a plugin with other options', () => {
+    test('is stopped, and a worker of its own started, for a plugin with other options', async () => {
       // GIVEN
-      workerSide.startEarly({ outdir: dir, resourceTypesFile: hints });
+      workerSide.startEarly({ outdir: dir, resourceTypesFile: noHints });
       const early = (globalThis as any)[EARLY];
       const terminate = jest.spyOn(early.worker, 'terminate');
 
       // WHEN
-      const adopted = workerSide.adopt({ outdir: path.join(dir, 'elsewhere'), resourceTypesFile: hints });
+      const adopted = workerSide.adopt({ outdir: path.join(dir, 'elsewhere'), resourceTypesFile: noHints });
 
       // THEN
       expect(adopted).not.toBe(early);
       expect(terminate).toHaveBeenCalled();
-      void adopted.worker.terminate();
+      await adopted.worker.terminate();
     });
   });
 });
