@@ -39,8 +39,9 @@ const EXAMPLES: Record<string, Example> = {
 
 const app = new App();
 addCompliancePacks(app);
-// aws-cdk-lib's CloudFormation validation, its engine started in a worker while the app constructs
-// (it replaces the built-in instance; `--no-validation` / CDK_VALIDATION=false still turn it off)
+// aws-cdk-lib's CloudFormation validation, its engine started in a worker while the app loads and
+// constructs (it replaces the built-in instance; `--no-validation` / CDK_VALIDATION=false still turn it
+// off). The options match the early worker examples/synth.mjs starts, so the plugin adopts that one.
 if (process.env.CDK_VALIDATION !== 'false') {
   Validations.of(app).addPlugins(new WorkerCloudFormationValidatePlugin({
     outdir: app.outdir,
