@@ -3,8 +3,8 @@
  * Both sides of the CloudFormation validation worker of examples/worker-validation.ts. Plain
  * JavaScript: Node.js loads it as it is, with no transpiler, as a module and as the worker itself.
  *
- * On the main thread it exports `start` (spawn a worker), `startEarly` (spawn one before the app is
- * even loaded: examples/synth.mjs) and `adopt` (the plugin takes the early worker when it was started
+ * On the main thread it exports `startEarly` (spawn a worker before the app is even loaded:
+ * examples/synth.mjs) and `adopt` (the plugin takes the early worker when it was started
  * for the same assembly, or starts its own).
  *
  * The worker runs aws-cdk-lib's own CloudFormationValidatePlugin:
@@ -69,7 +69,7 @@ function mainThread() {
     return start(options);
   }
 
-  return { start, startEarly, adopt };
+  return { startEarly, adopt };
 }
 
 /** The worker's side. */

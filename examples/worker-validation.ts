@@ -62,10 +62,9 @@ interface WorkerAnswer {
  * apply as before. When the worker cannot answer, the validation runs in this thread, as the base class.
  */
 export class WorkerCloudFormationValidatePlugin extends CloudFormationValidatePlugin {
-  private port?: MessagePort;
-  private signal: Int32Array = new Int32Array(new SharedArrayBuffer(4));
   private readonly timeoutMs: number;
-  private worker?: Worker;
+  /** The worker, its port and the signal it answers on; undefined once closed or failed. */
+  private started?: StartedWorker;
   private workerVersion?: string;
   private answeredBy?: string;
 
@@ -74,12 +73,9 @@ export class WorkerCloudFormationValidatePlugin extends CloudFormationValidatePl
     this.timeoutMs = options.timeoutMs ?? 120_000;
     try {
       // the worker examples/synth.mjs started before it loaded the app, when it watches the same assembly
-      const started: StartedWorker = workerSide().adopt({ resourceTypesFile: options.resourceTypesFile, outdir: options.outdir });
-      this.worker = started.worker;
-      this.port = started.port;
-      this.signal = started.signal;
+      this.started = workerSide().adopt({ resourceTypesFile: options.resourceTypesFile, outdir: options.outdir });
     } catch {
-      this.worker = undefined;
+      this.started = undefined;
     }
   }
 
@@ -105,15 +101,14 @@ export class WorkerCloudFormationValidatePlugin extends CloudFormationValidatePl
    * process exits without it (the worker does not keep it alive); tests and long-lived processes call it.
    */
   public async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    this.port?.close();
-    this.port = undefined;
-    await worker?.terminate();
+    const started = this.started;
+    this.started = undefined;
+    started?.port.close();
+    await started?.worker.terminate();
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const answer = this.worker ? this.ask(context) : undefined;
+    const answer = this.started ? this.ask(this.started, context) : undefined;
     if (answer?.report) {
       this.workerVersion = answer.version;
       this.answeredBy = answer.ahead ? 'worker, ahead' : 'worker';
@@ -127,21 +122,19 @@ export class WorkerCloudFormationValidatePlugin extends CloudFormationValidatePl
   }
 
   /** Sends the templates to the worker and waits for its answer (the plugin interface is synchronous). */
-  private ask(context: IPolicyValidationContext): WorkerAnswer | undefined {
-    if (!this.port) return undefined;
-    Atomics.store(this.signal, 0, 0);
+  private ask(started: StartedWorker, context: IPolicyValidationContext): WorkerAnswer {
+    Atomics.store(started.signal, 0, 0);
     // only the serializable part of the context: the worker reads the templates from disk
-    this.port.postMessage({
+    started.port.postMessage({
       templatePaths: [...context.templatePaths],
       stackTemplates: context.stackTemplates.map((s) => ({ ...s })),
       accountId: context.accountId,
       region: context.region,
     });
-    const waited = Atomics.wait(this.signal, 0, 0, this.timeoutMs);
-    const message = receiveMessageOnPort(this.port)?.message as WorkerAnswer | undefined;
+    const waited = Atomics.wait(started.signal, 0, 0, this.timeoutMs);
+    const message = receiveMessageOnPort(started.port)?.message as WorkerAnswer | undefined;
     if (waited === 'timed-out' || !message) {
-      void this.worker?.terminate();
-      this.worker = undefined;
+      void this.close();
       return { error: `no answer within ${this.timeoutMs} ms` };
     }
     return message;
